@@ -1,0 +1,159 @@
+"""The ingest and backfill flows: for each source, plan → collect → commit, as three coarse tasks."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.states import Completed, Failed, State
+
+from ingest import pipeline
+from ingest.load.apply import LoadReport
+from ingest.load.warehouse import DEFAULT_DB, run_lock
+from ingest.sources import Source, load_sources, select_source
+
+DEFAULT_SOURCES = "sources/yanbian.toml"
+RUN_LOCK_TIMEOUT = 600.0  # a scheduled run waits this long for the previous one before giving up
+
+start_load = task(pipeline.start_load, name="plan load")
+collect = task(pipeline.collect, name="collect")
+commit_load = task(pipeline.commit_load, name="commit load")
+
+
+@flow(name="ingest")
+def ingest(
+    sources_file: str = DEFAULT_SOURCES,
+    db: str = str(DEFAULT_DB),
+    sources: list[str] | None = None,
+    lock_timeout: float = RUN_LOCK_TIMEOUT,
+) -> State:
+    """Load what each source published or changed since the last run."""
+    selected = _select(Path(sources_file), sources)
+    return _run(
+        selected, Path(db), kind="scheduled", mode="scheduled", lock_timeout=lock_timeout, parameters={}
+    )
+
+
+@flow(name="backfill")
+def backfill(
+    source: str,
+    since: date,
+    until: date,
+    sources_file: str = DEFAULT_SOURCES,
+    db: str = str(DEFAULT_DB),
+    lock_timeout: float = RUN_LOCK_TIMEOUT,
+) -> State:
+    """Load everything a source published between ``since`` and ``until`` (inclusive) that is missing."""
+    selected = _select(Path(sources_file), [source])
+    parameters = {"since": since.isoformat(), "until": until.isoformat()}
+    return _run(
+        selected,
+        Path(db),
+        kind="backfill",
+        mode="backfill",
+        lock_timeout=lock_timeout,
+        parameters=parameters,
+        since=since,
+        until=until,
+    )
+
+
+def _select(sources_file: Path, names: list[str] | None) -> list[Source]:
+    sources = load_sources(sources_file)
+    return [select_source(sources, name) for name in names] if names else sources
+
+
+def _run(
+    sources: list[Source],
+    db: Path,
+    *,
+    kind: str,
+    mode: Literal["scheduled", "backfill"],
+    lock_timeout: float,
+    parameters: dict[str, object],
+    since: date | None = None,
+    until: date | None = None,
+) -> State:
+    logger = get_run_logger()
+    paths = pipeline.WarehousePaths.beside(db)
+    reports: list[LoadReport] = []
+    summaries: list[pipeline.CollectSummary] = []
+    with run_lock(db, timeout=lock_timeout):
+        for recovered in pipeline.recover(paths):
+            logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
+        for source in sources:
+            plan = start_load(paths, source, kind=kind, parameters=parameters)
+            logger.info(
+                "load_id=%s source=%s started (%d known articles)", plan.load_id, source.name, len(plan.known)
+            )
+            summary = collect(paths, source, plan, mode=mode, since=since, until=until)
+            report = commit_load(paths, plan.load_id)
+            logger.info(
+                "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",
+                report.load_id,
+                source.name,
+                report.status,
+                summary.fetched,
+                summary.not_modified,
+                len(summary.failures),
+                report.versions_added,
+                report.metrics_added,
+            )
+            _publish_artifacts(paths, summary, report)
+            summaries.append(summary)
+            reports.append(report)
+    return _final_state(summaries, reports)
+
+
+def _publish_artifacts(
+    paths: pipeline.WarehousePaths, summary: pipeline.CollectSummary, report: LoadReport
+) -> None:
+    key = report.load_id.lower().replace("_", "-")
+    changes = pipeline.load_changes(paths, report.load_id)
+    create_table_artifact(
+        key=f"documents-{key}"[:64].rstrip("-"),
+        table=[
+            {
+                "change": "new" if row["is_new"] else "changed",
+                "title": row["title"] or "",
+                "published": row["published_at"].date().isoformat() if row["published_at"] else "",
+                "url": row["url"],
+            }
+            for row in changes
+        ],
+        description=f"New and changed documents of load {report.load_id}",
+    )
+    failures = "\n".join(f"| {url} | {reason} |" for url, reason in summary.failures) or "| none | |"
+    create_markdown_artifact(
+        key=f"summary-{key}"[:64].rstrip("-"),
+        markdown=(
+            f"## Load `{report.load_id}`: {report.status}\n\n"
+            "| fetched | not modified | failed | new documents | new versions | sections | metrics |\n"
+            "|---|---|---|---|---|---|---|\n"
+            f"| {summary.fetched} | {summary.not_modified} | {len(summary.failures)} | {report.documents_added} "
+            f"| {report.versions_added} | {report.sections_added} | {report.metrics_added} |\n\n"
+            f"### Failures\n\n| URL | reason |\n|---|---|\n{failures}\n"
+        ),
+        description=f"Summary of load {report.load_id}",
+    )
+
+
+def _final_state(summaries: list[pipeline.CollectSummary], reports: list[LoadReport]) -> State:
+    """Failed when a source fetched nothing at all; completed, naming the failures, when only some requests failed."""
+    added = sum(r.versions_added for r in reports)
+    failures = [failure for summary in summaries for failure in summary.failures]
+    dead = [r.load_id for r in reports if r.status == "failed"]
+    if dead:
+        return Failed(
+            message=f"nothing could be fetched for load {', '.join(dead)}; "
+            + pipeline.summarise_failures(failures),
+            data=reports,
+        )
+    if failures:
+        return Completed(
+            message=f"{added} new versions; " + pipeline.summarise_failures(failures), data=reports
+        )
+    return Completed(message=f"{added} new versions" if added else "nothing new", data=reports)

@@ -1,0 +1,82 @@
+"""Applying a load package to the warehouse in one transaction."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingest.errors import IngestError
+from ingest.load.package import read_manifest
+from ingest.load.warehouse import run_sql, transaction
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What one load added to the warehouse, and how it ended."""
+
+    load_id: str
+    documents_added: int
+    versions_added: int
+    extractions_added: int
+    sections_added: int
+    metrics_added: int
+    fetch_failures: int
+    status: str
+    message: str | None
+
+
+def begin_load(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    load_id: str,
+    kind: str,
+    source: str | None,
+    parameters: dict[str, object],
+    extractor_version: str,
+) -> None:
+    """Record a load as running (loads left running by a killed process become aborted)."""
+    with transaction(con):
+        run_sql(
+            con,
+            "load/begin.sql",
+            load_id=load_id,
+            kind=kind,
+            source=source,
+            parameters=json.dumps(parameters, default=str, ensure_ascii=False),
+            extractor_version=extractor_version,
+        )
+
+
+def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport:
+    """Apply a complete package and finish its load in one transaction, then delete the package."""
+    manifest = read_manifest(directory)
+    if manifest is None:
+        raise IngestError(f"load package {directory} is incomplete (no manifest); delete it and run again")
+    con.execute("ATTACH ? AS pkg (READ_ONLY)", [str(directory / "package.duckdb")])
+    try:
+        with transaction(con):
+            run_sql(
+                con,
+                "load/apply.sql",
+                load_id=manifest.load_id,
+                kind=manifest.kind,
+                source=manifest.source,
+                extractor_version=manifest.extractor_version,
+            )
+    finally:
+        con.execute("DETACH pkg")
+    shutil.rmtree(directory, ignore_errors=True)
+    return load_report(con, manifest.load_id)
+
+
+def load_report(con: duckdb.DuckDBPyConnection, load_id: str) -> LoadReport:
+    """What the load ``load_id`` added, read back from the warehouse."""
+    cursor = run_sql(con, "load/report.sql", load_id=load_id)
+    row = cursor.fetchone()
+    assert row is not None  # the statement is a SELECT of scalar subqueries: always one row
+    names = [column[0] for column in cursor.description or ()]
+    return LoadReport(load_id=load_id, **dict(zip(names, row, strict=True)))

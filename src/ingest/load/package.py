@@ -1,0 +1,120 @@
+"""Load packages: what one run of one source produces, written while it runs and applied atomically.
+
+A package is a directory ``<packages>/<load_id>/`` holding ``package.duckdb`` (the tables of
+warehouse/package.sql)
+and, once every row is in, ``manifest.json``. Only a package with a manifest is applied; applying is one
+transaction (warehouse/load/apply.sql) and idempotent, so a run killed at any point leaves the warehouse as it
+was and the next run applies or redoes what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+import duckdb
+import pyarrow as pa
+
+from ingest.load.warehouse import sql_statements
+
+MANIFEST = "manifest.json"
+_FLUSH_ROWS = 2000
+_TABLES = (
+    "stage_pages",
+    "stage_sections",
+    "stage_metrics",
+    "stage_fetch_log",
+    "stage_url_state",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What a complete package holds and how it was made."""
+
+    load_id: str
+    source: str
+    kind: str
+    extractor_version: str
+    created_at: str
+    counts: dict[str, int]
+
+
+class PackageWriter:
+    """Buffers staged rows and writes them to the package's DuckDB file in Arrow batches."""
+
+    def __init__(self, root: Path, load_id: str) -> None:
+        self.load_id = load_id
+        self.directory = root / load_id
+        if self.directory.exists():
+            shutil.rmtree(self.directory)  # an unfinished package of a killed run: redo it from scratch
+        self.directory.mkdir(parents=True)
+        self._con = duckdb.connect(str(self.directory / "package.duckdb"))
+        for statement in sql_statements("package.sql"):
+            self._con.execute(statement)
+        self._buffers: dict[str, list[Mapping[str, Any]]] = {table: [] for table in _TABLES}
+        self._counts: dict[str, int] = dict.fromkeys(_TABLES, 0)
+
+    def add(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        buffer = self._buffers[table]
+        buffer.extend(rows)
+        self._counts[table] += len(rows)
+        if len(buffer) >= _FLUSH_ROWS:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        rows = self._buffers[table]
+        if not rows:
+            return
+        batch = pa.Table.from_pylist(list(rows))
+        self._con.register("batch", batch)
+        self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
+        self._con.unregister("batch")
+        rows.clear()
+
+    def finish(self, *, source: str, kind: str, extractor_version: str) -> Manifest:
+        """Write the remaining rows and the manifest that marks the package complete."""
+        for table in _TABLES:
+            self._flush(table)
+        self._con.close()
+        manifest = Manifest(
+            load_id=self.load_id,
+            source=source,
+            kind=kind,
+            extractor_version=extractor_version,
+            created_at=datetime.now(UTC).isoformat(),
+            counts=dict(self._counts),
+        )
+        (self.directory / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+        return manifest
+
+    def abandon(self) -> None:
+        self._con.close()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None:
+            self.abandon()
+
+
+def read_manifest(directory: Path) -> Manifest | None:
+    """The manifest of a complete package, or None for an unfinished one."""
+    path = directory / MANIFEST
+    if not path.is_file():
+        return None
+    return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def pending_packages(root: Path) -> list[Path]:
+    """Complete packages not yet applied (a run was killed between writing and applying), oldest first."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and read_manifest(p) is not None)

@@ -1,0 +1,115 @@
+"""Sources: the sites to ingest, read from a TOML file.
+
+A source is one entry of configuration, never code::
+
+    [[sources]]
+    name = "yanbian"
+    region = "延边朝鲜族自治州"
+    start_urls = ["http://127.0.0.1:8765/zwgk/zfgzbg/index.html"]
+    allowed_hosts = ["127.0.0.1:8765"]
+    allow_private = true   # loopback and private addresses allowed (only for local sites such as the demo)
+    rate_limit = 2.0       # requests per second per host
+
+Everything but ``name``, ``region`` and ``start_urls`` has a default; ``allowed_hosts`` defaults to the hosts of
+``start_urls``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Self
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ingest.errors import ConfigError
+
+DEFAULT_USER_AGENT = "ingest-reports/0.1 (+https://github.com/; government report ingestion for research)"
+
+
+class Source(BaseModel):
+    """One site: where its report lists are, which hosts may be fetched, and how politely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+    region: Annotated[str, Field(min_length=1)]
+    start_urls: Annotated[list[str], Field(min_length=1)]
+    allowed_hosts: list[str] = Field(default_factory=list)
+    allow_private: bool = False
+    rate_limit: Annotated[float, Field(gt=0, le=100)] = 2.0
+    max_concurrency: Annotated[int, Field(ge=1, le=32)] = 4
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: Annotated[float, Field(gt=0, le=600)] = 30.0
+    max_bytes: Annotated[int, Field(gt=0)] = 20 * 1024 * 1024
+    max_retries: Annotated[int, Field(ge=0, le=10)] = 4
+    max_list_pages: Annotated[int, Field(ge=1)] = 500
+    article_selector: str | None = None  # optional XPath/CSS override for article links on list pages
+    next_page_selector: str | None = None  # optional XPath/CSS override for the next list page
+
+    @field_validator("start_urls")
+    @classmethod
+    def _http_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+                raise ValueError(f"start URL {url!r} is not an http(s) URL")
+        return urls
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _lowercase_hosts(cls, hosts: list[str]) -> list[str]:
+        return [host.lower() for host in hosts]
+
+    @model_validator(mode="after")
+    def _start_urls_are_allowed(self) -> Self:
+        if not self.allowed_hosts:
+            object.__setattr__(
+                self, "allowed_hosts", sorted({urlsplit(u).netloc.lower() for u in self.start_urls})
+            )
+        for url in self.start_urls:
+            if not self.allows_host(url):
+                raise ValueError(f"start URL {url!r} is not on allowed_hosts {self.allowed_hosts}")
+        return self
+
+    def allows_host(self, url: str) -> bool:
+        """True when ``url``'s host (with port, if the entry names one) is one of ``allowed_hosts``."""
+        parts = urlsplit(url)
+        netloc = parts.netloc.lower().rsplit("@", 1)[-1]
+        host = parts.hostname or ""
+        return netloc in self.allowed_hosts or host in self.allowed_hosts
+
+
+def load_sources(path: Path) -> list[Source]:
+    """Read and validate a sources file; raise ConfigError with a one-line reason when it is unusable."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"sources file {path} does not exist") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"sources file {path} is not valid TOML: {exc}") from None
+    entries = raw.get("sources")
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"sources file {path} has no [[sources]] entries")
+    sources: list[Source] = []
+    for index, entry in enumerate(entries):
+        try:
+            sources.append(Source.model_validate(entry))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "entry"
+            label = entry.get("name", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
+            raise ConfigError(f"sources file {path}: source {label}: {where}: {first['msg']}") from None
+    names = [source.name for source in sources]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"sources file {path} names a source twice: {sorted(names)}")
+    return sources
+
+
+def select_source(sources: Sequence[Source], name: str) -> Source:
+    """The source called ``name``, or a ConfigError listing the names there are."""
+    for source in sources:
+        if source.name == name:
+            return source
+    raise ConfigError(f"no source named {name!r}; the file defines {', '.join(s.name for s in sources)}")

@@ -1,0 +1,104 @@
+-- Applies an attached load package (schema pkg, see package.sql) to the warehouse. The loader runs these statements
+-- in order inside one transaction, binding $load_id, $kind, $source and $extractor_version; now() is that
+-- transaction's start, so every row of a load shares one timestamp. Statements end with a semicolon at the end of a
+-- line (the loader splits there). Every statement is idempotent: applying the same package again adds no row.
+
+-- The newest staged row of each URL wins when a package holds several.
+CREATE OR REPLACE TEMP TABLE staged AS
+SELECT * FROM pkg.stage_pages
+QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1;
+
+INSERT INTO documents (doc_id, url, source, first_seen_at, load_id)
+SELECT substr(sha256(s.url), 1, 16), s.url, s.source, s.fetched_at, $load_id
+FROM staged AS s
+WHERE s.fetched AND NOT EXISTS (SELECT 1 FROM documents AS d WHERE d.url = s.url);
+
+-- A fetched page is a new version when its raw body changed and so did its clean content, compared with the
+-- current version's extraction by the same extractor (or its newest extraction, when that extractor never saw it).
+-- Comparing raw bodies first keeps an extractor upgrade from looking like an edit of every page.
+CREATE OR REPLACE TEMP TABLE new_versions AS
+WITH reference AS (
+    SELECT e.doc_id, e.content_sha256, e.extractor_version
+    FROM extractions AS e
+    JOIN document_versions AS cur ON cur.doc_id = e.doc_id AND cur.version = e.version AND cur.valid_to IS NULL
+    QUALIFY row_number() OVER (
+        PARTITION BY e.doc_id
+        ORDER BY e.extractor_version = $extractor_version DESC, e.extracted_at DESC
+    ) = 1
+)
+SELECT d.doc_id, coalesce(cur.version, 0) + 1 AS version, s.*
+FROM staged AS s
+JOIN documents AS d USING (url)
+LEFT JOIN document_versions AS cur ON cur.doc_id = d.doc_id AND cur.valid_to IS NULL
+LEFT JOIN reference AS r ON r.doc_id = d.doc_id
+WHERE s.fetched
+  AND (cur.doc_id IS NULL
+       OR (cur.raw_sha256 <> s.raw_sha256 AND r.content_sha256 IS DISTINCT FROM s.content_sha256));
+
+UPDATE document_versions SET valid_to = now()
+WHERE valid_to IS NULL AND doc_id IN (SELECT doc_id FROM new_versions);
+
+INSERT INTO document_versions BY NAME
+SELECT doc_id, version, raw_sha256, content_sha256, final_url, etag, last_modified, fetched_at,
+       warc_path, warc_offset, warc_length, warc_record_id,
+       now() AS valid_from, NULL AS valid_to, $load_id AS load_id
+FROM new_versions;
+
+-- Every staged page is an extraction of its document's current version, unless that pair exists already.
+CREATE OR REPLACE TEMP TABLE new_extractions AS
+SELECT v.doc_id, v.version, s.*
+FROM staged AS s
+JOIN documents AS d USING (url)
+JOIN document_versions AS v ON v.doc_id = d.doc_id AND v.valid_to IS NULL
+WHERE NOT EXISTS (
+    SELECT 1 FROM extractions AS e
+    WHERE e.doc_id = v.doc_id AND e.version = v.version AND e.extractor_version = s.extractor_version
+);
+
+INSERT INTO extractions BY NAME
+SELECT doc_id, version, extractor_version, content_sha256, title, published_at, origin, editor, column_name, text,
+       now() AS extracted_at, $load_id AS load_id
+FROM new_extractions;
+
+INSERT INTO sections BY NAME
+SELECT n.doc_id, n.version, s.* EXCLUDE (url), $load_id AS load_id
+FROM pkg.stage_sections AS s
+JOIN new_extractions AS n USING (url, extractor_version);
+
+INSERT INTO metrics BY NAME
+SELECT n.doc_id, n.version, m.* EXCLUDE (url), $load_id AS load_id
+FROM pkg.stage_metrics AS m
+JOIN new_extractions AS n USING (url, extractor_version);
+
+INSERT INTO fetch_log (load_id, url, role, status, error, attempts, fetched_at)
+SELECT $load_id, url, role, status, error, attempts, fetched_at
+FROM pkg.stage_fetch_log
+WHERE NOT EXISTS (SELECT 1 FROM fetch_log WHERE load_id = $load_id);
+
+INSERT INTO url_state BY NAME
+SELECT * FROM pkg.stage_url_state
+QUALIFY row_number() OVER (PARTITION BY url ORDER BY last_fetched_at DESC) = 1
+ON CONFLICT (url) DO UPDATE SET
+    etag = excluded.etag,
+    last_modified = excluded.last_modified,
+    last_status = excluded.last_status,
+    last_fetched_at = excluded.last_fetched_at,
+    listed_date = coalesce(excluded.listed_date, url_state.listed_date);
+
+-- Finish the load: failed when every request failed, completed_with_failures when some did.
+INSERT INTO load_log (load_id, kind, source, started_at, status, extractor_version)
+VALUES ($load_id, $kind, $source, now(), 'running', $extractor_version)
+ON CONFLICT (load_id) DO NOTHING;
+
+UPDATE load_log
+SET finished_at = now(),
+    status = CASE
+        WHEN f.failed > 0 AND f.failed = f.attempted THEN 'failed'
+        WHEN f.failed > 0 THEN 'completed_with_failures'
+        ELSE 'completed'
+    END,
+    message = CASE WHEN f.failed > 0 THEN f.failed || ' of ' || f.attempted || ' requests failed' END
+FROM (
+    SELECT count(*) AS attempted, count(error) AS failed FROM pkg.stage_fetch_log
+) AS f
+WHERE load_id = $load_id;
