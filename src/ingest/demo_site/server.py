@@ -1,0 +1,536 @@
+"""The demo site over real HTTP on loopback: a threaded stdlib server in a background thread.
+
+Besides the site's pages it answers a control endpoint, so a separate process can drive it too:
+``GET /__demo__/requests`` (the request log), ``GET|POST /__demo__/faults`` (see ``Faults.apply_json``) and
+``POST /__demo__/reset`` (no faults, empty log). Control requests are not logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import email.utils
+import errno
+import hashlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Self, cast
+from urllib.parse import urlsplit
+
+from ingest.demo_site.content import default_articles
+from ingest.demo_site.faults import Fault, Faults, SiteState
+from ingest.demo_site.model import TEMPLATES, DemoArticle, DemoColumn, DemoSiteError, Template, edited
+from ingest.demo_site.render import (
+    list_page_path,
+    page_count,
+    render_article,
+    render_home,
+    render_list,
+    render_not_found,
+    render_robots,
+)
+
+CONTROL_PREFIX = "/__demo__/"
+_HOME_PATHS: dict[Template, tuple[str, ...]] = {
+    "trs": ("/", "/index.html"),
+    "second": ("/", "/ycsrmzf/", "/ycsrmzf/index.shtml"),
+}
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One request the site received (control requests excluded)."""
+
+    time: float  # time.monotonic() of the server process when the request arrived
+    method: str
+    path: str  # as requested, query string included
+    status: int | None  # None: the connection was dropped without a response
+    user_agent: str | None
+    if_none_match: str | None
+    if_modified_since: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    body: bytes
+    content_type: str
+    etag: str | None = None
+    last_modified: datetime | None = None
+
+
+class _RequestLog:
+    """The site's request log, kept across restarts of the server (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: list[RequestRecord] = []
+
+    def append(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._records.append(record)
+
+    def records(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._records)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._records.clear()
+
+
+class _Pages:
+    """Routing and rendering for one site; pages are cached until the faults change what they show."""
+
+    def __init__(self, template: Template, articles: Sequence[DemoArticle], page_size: int) -> None:
+        self.template = template
+        self.articles = tuple(articles)
+        self.page_size = page_size
+        self.columns = tuple(dict.fromkeys(article.column for article in articles))
+        self.faults = Faults(articles)
+        self._lock = threading.Lock()
+        self._version = -1
+        self._routes: dict[str, Callable[[], _Page]] = {}
+        self._cache: dict[str, _Page] = {}
+
+    def page(self, path: str) -> _Page | None:
+        with self._lock:
+            state = self.faults.state()  # read under our lock, so an older state never replaces a newer one
+            if state.version != self._version:
+                self._routes = self._route(state)
+                self._cache = {}
+                self._version = state.version
+            cached = self._cache.get(path)
+            route = self._routes.get(path)
+        if cached is not None or route is None:
+            return cached
+        page = route()
+        with self._lock:
+            if self._version == state.version:
+                self._cache[path] = page
+        return page
+
+    def robots(self) -> bytes:
+        state = self.faults.state()
+        return render_robots(state.robots_disallow, state.crawl_delay)
+
+    def _route(self, state: SiteState) -> dict[str, Callable[[], _Page]]:
+        listed = [a for a in self.articles if not a.upcoming or state.published_at is not None]
+        routes: dict[str, Callable[[], _Page]] = {}
+
+        def listed_since(article: DemoArticle) -> datetime:
+            return state.published_at if article.upcoming and state.published_at else article.published
+
+        for article in listed:
+            edit = state.edits.get(article.path)
+            shown = article if edit is None else edited(article, edit.old, edit.new)
+            modified = article.published if edit is None else edit.at
+            routes[article.path] = _article_route(shown, modified)
+        by_column = [(c, [a for a in listed if a.column == c]) for c in self.columns]
+        for column, articles in by_column:
+            list_modified = max((listed_since(a) for a in articles), default=None)
+            for page in range(page_count(len(articles), self.page_size)):
+                route = _list_route(column, articles, page, self.page_size, self.columns, list_modified)
+                routes[list_page_path(column, page)] = route
+                if page == 0:  # the column's directory and its default document show the first page too
+                    routes[column.path] = route
+                    if self.template == "second":
+                        routes[f"{column.path}index.shtml"] = route
+        newest = max((listed_since(a) for a in listed), default=None)
+        home = _home_route(self.template, by_column, newest)
+        for path in _HOME_PATHS[self.template]:
+            routes.setdefault(path, home)
+        return routes
+
+
+def _article_route(article: DemoArticle, modified: datetime) -> Callable[[], _Page]:
+    charset = f"; charset={article.declared_charset}" if article.header_charset else ""
+    return lambda: _page(render_article(article), f"text/html{charset}", modified)
+
+
+def _list_route(
+    column: DemoColumn,
+    articles: Sequence[DemoArticle],
+    page: int,
+    page_size: int,
+    columns: Sequence[DemoColumn],
+    modified: datetime | None,
+) -> Callable[[], _Page]:
+    def render() -> _Page:
+        body = render_list(column, articles, page=page, page_size=page_size, columns=columns)
+        return _page(body, "text/html; charset=utf-8", modified)
+
+    return render
+
+
+def _home_route(
+    template: Template, columns: Sequence[tuple[DemoColumn, Sequence[DemoArticle]]], modified: datetime | None
+) -> Callable[[], _Page]:
+    return lambda: _page(render_home(template, columns), "text/html; charset=utf-8", modified)
+
+
+def _page(body: bytes, content_type: str, modified: datetime | None) -> _Page:
+    etag = f'"{hashlib.sha1(body, usedforsecurity=False).hexdigest()[:16]}"'
+    return _Page(body, content_type, etag, modified)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], pages: _Pages, log: _RequestLog) -> None:
+        self.pages = pages
+        self.log = log
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
+        connection, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(connection)
+        return connection, address
+
+    def shutdown_request(self, request: socket.socket | tuple[bytes, socket.socket]) -> None:
+        if isinstance(request, socket.socket):
+            with self.connections_lock:
+                self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up mid-response is normal for this site; nothing to report."""
+
+    def close_connections(self) -> None:
+        with self.connections_lock:
+            connections = list(self.connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+    timeout = 30  # idle keep-alive connections are closed after this many seconds
+    disable_nagle_algorithm = True  # headers and body leave in separate writes: no 40 ms delayed-ACK stall
+    _arrived: float | None = None  # set while a logged request awaits its status
+
+    def do_GET(self) -> None:
+        self._handle(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._handle(send_body=False)
+
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path.startswith(CONTROL_PREFIX):
+            self._control()
+        else:
+            self._handle(send_body=True, allowed=False)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """The site keeps its own request log (``DemoSite.requests``); nothing goes to stderr."""
+
+    @property
+    def _server(self) -> _Server:
+        return cast(_Server, self.server)
+
+    def _handle(self, *, send_body: bool, allowed: bool = True) -> None:
+        arrived = time.monotonic()
+        path = urlsplit(self.path).path
+        if path.startswith(CONTROL_PREFIX):
+            self._control()
+            return
+        self._arrived = arrived
+        try:
+            if allowed:
+                self._respond(path, send_body)
+            else:
+                self._send(405, _error_body(405), send_body, {"Allow": "GET, HEAD"})
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        finally:
+            self._log(None)  # no response was started: the connection was dropped
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # Logged before the response leaves, so a client that has its answer finds the request in the log.
+        self._log(code)
+        super().send_response(code, message)
+
+    def _log(self, status: int | None) -> None:
+        if self._arrived is None:
+            return
+        record = RequestRecord(
+            time=self._arrived,
+            method=self.command,
+            path=self.path,
+            status=status,
+            user_agent=self.headers.get("User-Agent"),
+            if_none_match=self.headers.get("If-None-Match"),
+            if_modified_since=self.headers.get("If-Modified-Since"),
+        )
+        self._arrived = None
+        self._server.log.append(record)
+
+    def _respond(self, path: str, send_body: bool) -> None:
+        pages = self._server.pages
+        delay, fault = pages.faults.take(path)
+        if delay:
+            time.sleep(delay)
+        if path == "/robots.txt":
+            page: _Page | None = _Page(pages.robots(), "text/plain; charset=utf-8")
+        else:
+            page = pages.page(path)
+        if fault is not None:
+            self._misbehave(fault, page, send_body)
+        elif page is None:
+            self._send(404, render_not_found(), send_body)
+        elif _not_modified(page, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")):
+            self._send(304, b"", False, _validators(page))
+        else:
+            self._send(200, page.body, send_body, {"Content-Type": page.content_type, **_validators(page)})
+
+    def _misbehave(self, fault: Fault, page: _Page | None, send_body: bool) -> None:
+        if fault.kind == "drop":
+            self.close_connection = True
+        elif fault.kind == "status":
+            status = fault.status or 500
+            extra = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+            self._send(status, _error_body(status), send_body, extra)
+        elif fault.kind == "redirect":
+            status = fault.status or 302
+            self._send(status, _error_body(status), send_body, {"Location": fault.location or "/"})
+        elif fault.kind == "truncate":
+            found = page or _Page(render_not_found(), "text/html; charset=utf-8")
+            self.send_response(200 if page is not None else 404)
+            self.send_header("Content-Type", found.content_type)
+            self.send_header("Content-Length", str(len(found.body)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(found.body[: len(found.body) // 2])
+            self.close_connection = True
+        else:  # oversize: an endless-looking page, streamed without Content-Length and ended by closing
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            if send_body:
+                self._stream_filler(fault.size)
+
+    def _stream_filler(self, size: int) -> None:
+        filler = ("<p>" + "数据" * 10 + "</p>\n").encode("utf-8")
+        chunk = filler * (_CHUNK // len(filler))
+        sent = 0
+        while sent < size:
+            piece = chunk[: size - sent]
+            self.wfile.write(piece)
+            sent += len(piece)
+
+    def _send(self, status: int, body: bytes, send_body: bool, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in {"Content-Type": "text/html; charset=utf-8", **(headers or {})}.items():
+            self.send_header(name, value)
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if send_body and status != 304:
+            self.wfile.write(body)
+
+    def _control(self) -> None:
+        path = urlsplit(self.path).path
+        server = self._server
+        try:
+            if self.command == "GET" and path == CONTROL_PREFIX + "requests":
+                answer: object = [dataclasses.asdict(record) for record in server.log.records()]
+            elif self.command == "GET" and path == CONTROL_PREFIX + "faults":
+                answer = server.pages.faults.to_json()
+            elif self.command == "POST" and path == CONTROL_PREFIX + "faults":
+                changed = server.pages.faults.apply_json(self._json_body())
+                answer = {"ok": True, **changed, "faults": server.pages.faults.to_json()}
+            elif self.command == "POST" and path == CONTROL_PREFIX + "reset":
+                server.pages.faults.clear()
+                server.log.clear()
+                answer = {"ok": True}
+            else:
+                self._send_json(404, {"error": f"no control endpoint {self.command} {path}"})
+                return
+        except DemoSiteError as error:
+            self._send_json(400, {"error": str(error)})
+            return
+        self._send_json(200, answer)
+
+    def _json_body(self) -> object:
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            return json.loads(self.rfile.read(length) or b"{}")
+        except ValueError as error:
+            raise DemoSiteError(f"control request body is not JSON: {error}") from None
+
+    def _send_json(self, status: int, data: object) -> None:
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        self._send(status, body, True, {"Content-Type": "application/json; charset=utf-8"})
+
+
+def _validators(page: _Page) -> dict[str, str]:
+    headers = {}
+    if page.etag is not None:
+        headers["ETag"] = page.etag
+    if page.last_modified is not None:
+        headers["Last-Modified"] = email.utils.format_datetime(page.last_modified.astimezone(UTC), usegmt=True)
+    return headers
+
+
+def _not_modified(page: _Page, if_none_match: str | None, if_modified_since: str | None) -> bool:
+    """RFC 9110 §13.2.2: If-None-Match decides when present; otherwise If-Modified-Since."""
+    if if_none_match is not None:
+        if page.etag is None:
+            return False
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or page.etag in tags
+    if if_modified_since is None or page.last_modified is None:
+        return False
+    try:
+        since = email.utils.parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+    if since.tzinfo is None:
+        return False
+    return page.last_modified.replace(microsecond=0) <= since
+
+
+def _error_body(status: int) -> bytes:
+    return f"<html><head><title>{status}</title></head><body><h1>{status}</h1></body></html>".encode("ascii")
+
+
+class DemoSite:
+    """A local copy of a prefecture government website on 127.0.0.1, with switchable faults.
+
+    Use it as a context manager::
+
+        with DemoSite(template="trs") as site:
+            httpx.get(site.list_urls[0])
+            site.faults.add(Fault("status", "/zwgk/*", status=500, times=2))
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        template: Template = "trs",
+        articles: Sequence[DemoArticle] | None = None,
+        page_size: int = 2,
+    ) -> None:
+        if template not in TEMPLATES:
+            raise DemoSiteError(f"unknown template {template!r}; use one of {', '.join(TEMPLATES)}")
+        chosen = list(default_articles(template) if articles is None else articles)
+        if not chosen:
+            raise DemoSiteError("a demo site needs at least one article")
+        mismatched = [a.path for a in chosen if a.template != template]
+        if mismatched:
+            raise DemoSiteError(f"articles {mismatched} use another template than the site's {template!r}")
+        paths = [a.path for a in chosen]
+        if len(set(paths)) != len(paths):
+            raise DemoSiteError("two articles share a path; give each article its own path")
+        page_count(0, page_size)  # validates page_size
+        self._pages = _Pages(template, chosen, page_size)
+        self._log = _RequestLog()
+        self._address = (host, port)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self.faults: Faults = self._pages.faults
+
+    @property
+    def template(self) -> Template:
+        return self._pages.template
+
+    @property
+    def articles(self) -> tuple[DemoArticle, ...]:
+        """Every article, upcoming ones included."""
+        return self._pages.articles
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT``, once started."""
+        if self._server is None:
+            raise DemoSiteError("the demo site is not running; call start() or use it in a with block")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def list_urls(self) -> list[str]:
+        """First list page of each column: the start URLs of a sources entry for this site."""
+        return [self.url(list_page_path(column, 0)) for column in self._pages.columns]
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def requests(self) -> list[RequestRecord]:
+        """Every request received so far (control requests excluded), in arrival order."""
+        return self._log.records()
+
+    def reset(self) -> None:
+        """No faults and an empty request log."""
+        self.faults.clear()
+        self._log.clear()
+
+    def start(self) -> str:
+        """Listen and serve in a background thread; returns the base URL."""
+        if self._server is not None:
+            return self.base_url
+        try:
+            self._server = _Server(self._address, self._pages, self._log)
+        except OSError as error:
+            host, port = self._address
+            hint = "pass another port (0 picks a free one)" if error.errno == errno.EADDRINUSE else "check host"
+            raise DemoSiteError(f"cannot listen on {host}:{port}: {error.strerror}; {hint}") from None
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="demo-site", daemon=True
+        )
+        self._thread.start()
+        return self.base_url
+
+    def stop(self) -> None:
+        """Stop serving and close every open connection."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        server.close_connections()
+        if thread is not None:
+            thread.join()
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def serve_forever(
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    template: Template = "trs",
+    *,
+    ready: Callable[[DemoSite], None] | None = None,
+) -> None:
+    """Serve a demo site until interrupted (Ctrl-C); ``ready`` is called once it listens."""
+    with DemoSite(host=host, port=port, template=template) as site:
+        if ready is not None:
+            ready(site)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            return
