@@ -1,0 +1,378 @@
+"""The section tree of a clean text: numbered headings, news title lines and appendices.
+
+``split_sections`` reads the clean main text line by line (a line is a paragraph) and returns every section in
+document order. Two kinds of heading are recognised:
+
+* Numbered headings of Chinese official documents, the label at the start of a line: 第一部分 / 第一章 / 第一节,
+  一、, （一） or (一), 1. / 1． / 1、, （1） / (1), 1）, ①, and 第一， on a line of its own (older reports; in a long
+  paragraph "第一，必须坚持…。…" opens a list item). Levels follow the order in which the schemes open inside each
+  other (a 1. met inside a （一） sits below it), except that a scheme never nests below one that is normally deeper
+  in 部分 > 章 > 节 > 一、 > 第一， > （一） > 1. > （1） > 1） > ①; a numbered list before the first heading of the
+  document's top scheme is preamble. A numeral must continue its sequence (一 then 二; a gap is accepted only when
+  the scheme's next heading confirms it), and a paragraph that goes on to the next label ("一、…；二、…") is a
+  list, so "1.5倍", "2021年", "一是…", "一、二、三产业" and stray list items are not headings.
+* Title lines of news pages, used when the numbered headings give fewer than two top-level sections: short lines
+  without sentence punctuation that are not captions, dates or bylines, following a finished paragraph and
+  followed by body text or a photo caption. Consecutive title lines (kicker, title, "——" subtitle) form one
+  level-1 heading joined by a space: "回顾2024年" + "真抓实干结硕果" gives "回顾2024年 真抓实干结硕果".
+
+Conventions of the returned ``Section`` values:
+
+* ``number`` is the label as written, brackets kept and trailing punctuation dropped: "一", "（一）", "(一)", "1",
+  "（1）", "1）", "①", "第一部分", "第一"; None for news title lines and appendices.
+* ``heading`` runs from after the label to the end of the heading sentence: "（一）应对疫情有力有效。及时启动…"
+  has heading "应对疫情有力有效"; the rest of that paragraph is body.
+* ``start`` is the offset of the label (the heading line without its indentation); ``end`` is where the next
+  section at the same or a higher level starts, or the end of the main body, with trailing whitespace left out.
+  Parent spans contain their children's spans; text before the first heading belongs to no section.
+* The main body ends at the report's closing words (a line "…秘书处" or a date line such as "2021年1月" or
+  "2022-10-06" after the last top-level heading) or at the first appendix heading after that heading (附件,
+  附表, 附录, 名词解释, 注释, 注, 资料来源). Each appendix heading with text after it is a level-1 section of kind
+  "appendix" outside the main tree; numbered lines inside appendices are not sections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.model import Section
+
+__all__ = ["split_sections"]
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "一二三四五六七八九十"
+_CN_CHARS = frozenset(_CN)
+
+# Alternatives are tried in order at the start of a line; each names the group holding its numeral.
+_LABEL = re.compile(
+    rf"第(?P<part>[{_CN}]{{1,3}})(?P<unit>部分|章|节)"
+    rf"|第(?P<ordinal>[{_CN}]{{1,3}})[，,]"
+    rf"|(?P<cn>[{_CN}]{{1,3}})[、.．]"
+    rf"|[（(](?P<cn_paren>[{_CN}]{{1,3}})[）)]"
+    r"|(?P<arabic>\d{1,2})[.．、]"
+    r"|[（(](?P<arabic_paren>\d{1,2})[）)]"
+    r"|(?P<arabic_right>\d{1,2})[）)]"
+    r"|(?P<circled>[①-⑳])"
+)
+_SCHEME_GROUPS = ("part", "ordinal", "cn", "cn_paren", "arabic", "arabic_paren", "arabic_right", "circled")
+# Natural order of the schemes, shallowest first: a scheme never nests below one that ranks after it.
+_RANK = {
+    "部分": 0,
+    "章": 1,
+    "节": 2,
+    "cn": 3,
+    "ordinal": 4,
+    "cn_paren": 5,
+    "arabic": 6,
+    "arabic_paren": 7,
+    "arabic_right": 8,
+    "circled": 9,
+}
+# "一、二、三产业", "一、二季度", "二、三月份": a numeral list in running text, not a label.
+_CN_LIST = re.compile(rf"[{_CN}]+(?:[、，,]|月|季度|产业)")
+_ITEM_MARKS = frozenset("；;。：:，, \u3000")
+_CIRCLED_MAX = 20
+_CN_MAX = 99  # the largest numeral a three-character label can write (九十九)
+_SEPARATORS = " \t\u3000、：:.．"
+_HEADING_END = re.compile(r"[。！？；;!?：:]")
+_SENTENCE_END = re.compile(r"[。！？；;!?]")
+# A 第一部分 / 第一， heading is a line of its own; in a long paragraph it opens a list item ("第一，必须坚持…。…").
+_STANDALONE_MAX = 40
+
+_APPENDIX = re.compile(
+    rf"(?:附件|附表|附录)\s*(?P<num>[\d{_CN}]*)\s*(?P<sep>[：:]?)\s*(?P<title>[^。！？；，,;：:]{{0,30}})"
+    r"|(?:名词解释|注释|资料来源|注)\s*[：:]?"
+)
+_CLOSING = re.compile(
+    r"\d{4}年\d{1,2}月(?:\d{1,2}日)?"
+    rf"|[〇零{_CN}]{{4}}年[{_CN}]{{1,2}}月(?:[{_CN}]{{1,3}}日)?"
+    r"|\d{4}-\d{1,2}-\d{1,2}"
+    r"|.{2,30}秘书处"
+)
+
+_TITLE_MAX = 24
+_TITLE_RUN_MAX = 3
+_BODY_MIN = 30
+_CAPTION_MAX = 80
+_BODY_PUNCTUATION = re.compile(r"[。，,！？；]")
+_TITLE_FORBIDDEN = frozenset("。！？；：，,;:!?")
+_BYLINE = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}"
+    r"|记者|通讯员|编辑|责编|来源|作者|校对|审核|供图|摄影|发布"
+)
+# What a finished paragraph ends with; a title line never follows a paragraph cut mid-sentence.
+_PARAGRAPH_END = frozenset("。！？!?”’」』）)…摄")
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int  # offset of the first non-blank character
+    end: int  # offset just after the last non-blank character
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    line: int  # index into the non-blank lines
+    scheme: str
+    value: int
+    number: str
+    heading: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    line: int
+    level: int
+    number: str | None
+    heading: str
+    parent: int | None  # index of the parent draft
+    rank: int
+
+
+def split_sections(text: str) -> list[Section]:
+    """Return the sections of ``text`` in document order (see the module docstring for the conventions)."""
+    lines = _lines(text)
+    drafts = _numbered_drafts(lines)
+    if sum(draft.level == 1 for draft in drafts) < 2:
+        titles = _title_drafts(lines)
+        if titles:
+            drafts = titles
+    body_end = _body_end(lines, drafts, closing=any(draft.number is not None for draft in drafts))
+    drafts = [draft for draft in drafts if draft.line < body_end]
+    sections = _body_sections(lines, drafts, body_end)
+    sections.extend(_appendix_sections(lines, body_end, len(sections)))
+    return sections
+
+
+def _lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    offset = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            start = offset + len(raw) - len(raw.lstrip())
+            lines.append(_Line(start, start + len(stripped), stripped))
+        offset += len(raw) + 1
+    return lines
+
+
+def _cn_value(numeral: str) -> int | None:
+    """一 … 九十九 as an int; None for strings that are not a well-formed numeral ("一一", "十十")."""
+    tens, ten, units = numeral.partition("十")
+    if not ten:
+        return _CN_DIGITS.get(numeral)
+    high = 1 if not tens else _CN_DIGITS.get(tens)
+    low = 0 if not units else _CN_DIGITS.get(units)
+    return None if high is None or low is None else high * 10 + low
+
+
+def _cn_numeral(value: int) -> str:
+    tens, units = divmod(value, 10)
+    digit = "_一二三四五六七八九"
+    high = "" if tens == 0 else ("十" if tens == 1 else digit[tens] + "十")
+    return high + (digit[units] if units else "")
+
+
+def _candidate(index: int, line: str) -> _Candidate | None:
+    """The numbered heading on ``line``, or None when the line does not open with a plausible label."""
+    match = _LABEL.match(line)
+    if match is None:
+        return None
+    group = next(name for name in _SCHEME_GROUPS if match.group(name) is not None)
+    scheme = match.group("unit") if group == "part" else group
+    rest = line[match.end() :]
+    value = _numeral_value(scheme, match.group(group))
+    if not value:
+        return None
+    if scheme == "arabic" and rest[:1].isdigit():  # 1.5倍, 1、2月
+        return None
+    if scheme == "cn" and _CN_LIST.match(rest):
+        return None
+    if scheme in ("部分", "章", "节", "ordinal") and (
+        len(rest) > _STANDALONE_MAX or _SENTENCE_END.search(rest.rstrip("。！？；;!?"))
+    ):
+        return None
+    if _lists_next_item(rest, scheme, value):
+        return None  # "一、…；二、…" is a list written in one paragraph
+    rest = rest.lstrip(_SEPARATORS)
+    heading_end = _HEADING_END.search(rest)
+    heading = (rest[: heading_end.start()] if heading_end else rest).strip()
+    if not heading:
+        return None
+    number = match.group(0).rstrip("、.．，,")
+    return _Candidate(index, scheme, value, number, heading)
+
+
+def _numeral_value(scheme: str, numeral: str) -> int | None:
+    if scheme == "circled":
+        return ord(numeral) - ord("①") + 1
+    if numeral.isdigit():
+        return int(numeral)
+    return _cn_value(numeral)
+
+
+def _lists_next_item(rest: str, scheme: str, value: int) -> bool:
+    """Whether the paragraph goes on to the scheme's next item after a clause: "一、…；二、…" is a list."""
+    following = value + 1
+    if following > _CN_MAX:
+        return False
+    numeral = _cn_numeral(following)
+    labels = {
+        "cn": [numeral + "、"],
+        "cn_paren": [f"（{numeral}）", f"({numeral})"],
+        "arabic": [f"{following}.", f"{following}．", f"{following}、"],
+        "arabic_paren": [f"（{following}）", f"({following})"],
+        "arabic_right": [f"{following}）", f"{following})"],
+        "circled": [chr(ord("①") + value)] if following <= _CIRCLED_MAX else [],
+    }.get(scheme, [])
+    for label in labels:
+        at = rest.find(label, 1)
+        while at != -1:
+            after = rest[at + len(label) : at + len(label) + 1]
+            if rest[at - 1] in _ITEM_MARKS and not after.isdigit() and after not in _CN_CHARS:
+                return True
+            at = rest.find(label, at + 1)
+    return False
+
+
+def _numbered_drafts(lines: list[_Line]) -> list[_Draft]:
+    candidates = [c for i, line in enumerate(lines) if (c := _candidate(i, line.text)) is not None]
+    drafts = _nest(candidates)
+    # A numbered list in the preamble ("1." items before the first "一、") is not the document's top level.
+    top_rank = min((d.rank for d in drafts if d.level == 1), default=None)
+    first_top = next((i for i, d in enumerate(drafts) if d.level == 1 and d.rank == top_rank), 0)
+    if first_top:
+        first_line = drafts[first_top].line
+        drafts = _nest([c for c in candidates if c.line >= first_line])
+    return drafts
+
+
+def _nest(candidates: list[_Candidate]) -> list[_Draft]:
+    """Accept the candidates that continue a sequence and give each its level and parent."""
+    follower: list[int | None] = [None] * len(candidates)
+    last_seen: dict[str, int] = {}
+    for i in range(len(candidates) - 1, -1, -1):
+        follower[i] = last_seen.get(candidates[i].scheme)
+        last_seen[candidates[i].scheme] = candidates[i].value
+
+    drafts: list[_Draft] = []
+    stack: list[tuple[_Candidate, int]] = []  # open headings, shallowest first, with their draft index
+    for i, candidate in enumerate(candidates):
+        confirmed = follower[i] == candidate.value + 1
+        depth = next((d for d in range(len(stack) - 1, -1, -1) if stack[d][0].scheme == candidate.scheme), None)
+        rank = _RANK[candidate.scheme]
+        if depth is not None:
+            expected = stack[depth][0].value + 1
+            if candidate.value != expected and not (candidate.value > expected and confirmed):
+                continue
+            del stack[depth:]
+        else:
+            if candidate.value != 1 and not confirmed:
+                continue
+            while stack and _RANK[stack[-1][0].scheme] >= rank:
+                stack.pop()
+        parent = stack[-1][1] if stack else None
+        drafts.append(_Draft(candidate.line, len(stack) + 1, candidate.number, candidate.heading, parent, rank))
+        stack.append((candidate, len(drafts) - 1))
+    return drafts
+
+
+def _is_title_line(text: str) -> bool:
+    if not 2 <= len(text) <= _TITLE_MAX or _TITLE_FORBIDDEN.intersection(text):
+        return False
+    if text.endswith("摄") or text.startswith("图为") or _BYLINE.search(text):
+        return False
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    return cjk >= 2 and 3 * cjk >= len(text)  # "回顾2024年" is a title, "Public domain" is not
+
+
+def _is_body_after_title(text: str) -> bool:
+    if text.endswith("摄"):
+        return len(text) <= _CAPTION_MAX  # photo caption between a title and its article
+    return len(text) >= _BODY_MIN and _BODY_PUNCTUATION.search(text) is not None
+
+
+def _title_drafts(lines: list[_Line]) -> list[_Draft]:
+    """News title lines: each run of 1-3 title lines between a finished paragraph and the body it heads."""
+    drafts: list[_Draft] = []
+    i = 0
+    while i < len(lines):
+        if not _is_title_line(lines[i].text):
+            i += 1
+            continue
+        run_end = i
+        while run_end < len(lines) and _is_title_line(lines[run_end].text):
+            run_end += 1
+        after_finished = i == 0 or lines[i - 1].text[-1] in _PARAGRAPH_END
+        heads_body = run_end < len(lines) and _is_body_after_title(lines[run_end].text)
+        if run_end - i <= _TITLE_RUN_MAX and after_finished and heads_body:
+            heading = " ".join(line.text for line in lines[i:run_end])
+            drafts.append(_Draft(i, 1, None, heading, None, 0))
+        i = run_end
+    return drafts
+
+
+def _body_end(lines: list[_Line], drafts: list[_Draft], *, closing: bool) -> int:
+    """Index of the first line after the main body: closing words or an appendix after the last top heading."""
+    last_top = max((d.line for d in drafts if d.level == 1), default=-1)
+    for i in range(last_top + 1, len(lines)):
+        text = lines[i].text
+        if closing and _CLOSING.fullmatch(text):
+            return i
+        if _is_appendix_heading(text) and i + 1 < len(lines):
+            return i
+    return len(lines)
+
+
+def _is_appendix_heading(text: str) -> bool:
+    match = _APPENDIX.fullmatch(text)
+    if match is None:
+        return False
+    # "附件材料…" is a sentence; a titled appendix heading is "附件1：名词解释" or "附件 名词解释".
+    return not match.group("title") or bool(match.group("num") or match.group("sep")) or text[2:3].isspace()
+
+
+def _body_sections(lines: list[_Line], drafts: list[_Draft], body_end: int) -> list[Section]:
+    ends = [body_end] * len(drafts)
+    open_drafts: list[int] = []
+    for i, draft in enumerate(drafts):
+        while open_drafts and drafts[open_drafts[-1]].level >= draft.level:
+            ends[open_drafts.pop()] = draft.line
+        open_drafts.append(i)
+    return [
+        Section(
+            ordinal=i,
+            level=draft.level,
+            number=draft.number,
+            heading=draft.heading,
+            start=lines[draft.line].start,
+            end=lines[ends[i] - 1].end,
+            kind="body",
+            parent=draft.parent,
+        )
+        for i, draft in enumerate(drafts)
+    ]
+
+
+def _appendix_sections(lines: list[_Line], body_end: int, first_ordinal: int) -> list[Section]:
+    headings = [i for i in range(body_end, len(lines)) if _is_appendix_heading(lines[i].text)]
+    sections: list[Section] = []
+    for position, i in enumerate(headings):
+        next_heading = headings[position + 1] if position + 1 < len(headings) else len(lines)
+        if next_heading == i + 1:
+            continue  # a bare "附件：" with nothing under it is page chrome
+        sections.append(
+            Section(
+                ordinal=first_ordinal + len(sections),
+                level=1,
+                number=None,
+                heading=lines[i].text.rstrip("：:").strip(),
+                start=lines[i].start,
+                end=lines[next_heading - 1].end,
+                kind="appendix",
+                parent=None,
+            )
+        )
+    return sections
