@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from prefect import flow, get_run_logger, task
+from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.states import Completed, Failed, State
+from prefect.states import Completed, Failed
 
 from ingest import pipeline
+from ingest.errors import IngestError
 from ingest.load.apply import LoadReport
 from ingest.load.warehouse import DEFAULT_DB, run_lock
 from ingest.sources import Source, load_sources, select_source
@@ -18,9 +19,9 @@ from ingest.sources import Source, load_sources, select_source
 DEFAULT_SOURCES = "sources/yanbian.toml"
 RUN_LOCK_TIMEOUT = 600.0  # a scheduled run waits this long for the previous one before giving up
 
-start_load = task(pipeline.start_load, name="plan load")
-collect = task(pipeline.collect, name="collect")
-commit_load = task(pipeline.commit_load, name="commit load")
+start_load = task(name="plan load")(pipeline.start_load)
+collect = task(name="collect")(pipeline.collect)
+commit_load = task(name="commit load")(pipeline.commit_load)
 
 
 @flow(name="ingest")
@@ -32,9 +33,7 @@ def ingest(
 ) -> State:
     """Load what each source published or changed since the last run."""
     selected = _select(Path(sources_file), sources)
-    return _run(
-        selected, Path(db), kind="scheduled", mode="scheduled", lock_timeout=lock_timeout, parameters={}
-    )
+    return _run(selected, Path(db), kind="scheduled", mode="scheduled", lock_timeout=lock_timeout, parameters={})
 
 
 @flow(name="backfill")
@@ -44,21 +43,36 @@ def backfill(
     until: date,
     sources_file: str = DEFAULT_SOURCES,
     db: str = str(DEFAULT_DB),
+    dry_run: bool = False,
+    reprocess: pipeline.Refetch = "failed",
     lock_timeout: float = RUN_LOCK_TIMEOUT,
 ) -> State:
-    """Load everything a source published between ``since`` and ``until`` (inclusive) that is missing."""
-    selected = _select(Path(sources_file), [source])
-    parameters = {"since": since.isoformat(), "until": until.isoformat()}
-    return _run(
-        selected,
-        Path(db),
-        kind="backfill",
-        mode="backfill",
-        lock_timeout=lock_timeout,
-        parameters=parameters,
-        since=since,
-        until=until,
-    )
+    """Load what a source published between ``since`` and ``until`` (inclusive) and the warehouse lacks.
+
+    ``dry_run`` reads list pages only and reports what would be loaded. ``reprocess`` says what happens to
+    documents of the window seen before (see ingest.pipeline.Refetch).
+    """
+    parameters: dict[str, object] = {"since": since.isoformat(), "until": until.isoformat(), "reprocess": reprocess}
+    try:
+        [selected] = _select(Path(sources_file), [source])
+        if dry_run:
+            links = pipeline.preview_backfill(
+                pipeline.WarehousePaths.beside(Path(db)), selected, since=since, until=until
+            )
+            return Completed(message=f"dry run: {len(links)} documents would be loaded", data=links)
+        return _run(
+            [selected],
+            Path(db),
+            kind="backfill",
+            mode="backfill",
+            lock_timeout=lock_timeout,
+            parameters=parameters,
+            since=since,
+            until=until,
+            refetch=reprocess,
+        )
+    except IngestError as exc:
+        return Failed(message=str(exc))
 
 
 def _select(sources_file: Path, names: list[str] | None) -> list[Source]:
@@ -76,6 +90,7 @@ def _run(
     parameters: dict[str, object],
     since: date | None = None,
     until: date | None = None,
+    refetch: pipeline.Refetch = "failed",
 ) -> State:
     logger = get_run_logger()
     paths = pipeline.WarehousePaths.beside(db)
@@ -86,10 +101,8 @@ def _run(
             logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
         for source in sources:
             plan = start_load(paths, source, kind=kind, parameters=parameters)
-            logger.info(
-                "load_id=%s source=%s started (%d known articles)", plan.load_id, source.name, len(plan.known)
-            )
-            summary = collect(paths, source, plan, mode=mode, since=since, until=until)
+            logger.info("load_id=%s source=%s started (%d known articles)", plan.load_id, source.name, len(plan.known))
+            summary = collect(paths, source, plan, mode=mode, since=since, until=until, refetch=refetch)
             report = commit_load(paths, plan.load_id)
             logger.info(
                 "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",
@@ -108,9 +121,7 @@ def _run(
     return _final_state(summaries, reports)
 
 
-def _publish_artifacts(
-    paths: pipeline.WarehousePaths, summary: pipeline.CollectSummary, report: LoadReport
-) -> None:
+def _publish_artifacts(paths: pipeline.WarehousePaths, summary: pipeline.CollectSummary, report: LoadReport) -> None:
     key = report.load_id.lower().replace("_", "-")
     changes = pipeline.load_changes(paths, report.load_id)
     create_table_artifact(
@@ -148,12 +159,9 @@ def _final_state(summaries: list[pipeline.CollectSummary], reports: list[LoadRep
     dead = [r.load_id for r in reports if r.status == "failed"]
     if dead:
         return Failed(
-            message=f"nothing could be fetched for load {', '.join(dead)}; "
-            + pipeline.summarise_failures(failures),
+            message=f"nothing could be fetched for load {', '.join(dead)}; " + pipeline.summarise_failures(failures),
             data=reports,
         )
     if failures:
-        return Completed(
-            message=f"{added} new versions; " + pipeline.summarise_failures(failures), data=reports
-        )
+        return Completed(message=f"{added} new versions; " + pipeline.summarise_failures(failures), data=reports)
     return Completed(message=f"{added} new versions" if added else "nothing new", data=reports)

@@ -204,7 +204,10 @@ def test_a_second_writer_waits_then_fails_with_a_clear_message(tmp_path: Path) -
 
 def test_run_lock_excludes_a_second_run(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    script = f"from pathlib import Path\nfrom ingest.load.warehouse import run_lock\nwith run_lock(Path({str(db)!r}), timeout=0.2): pass"
+    script = (
+        "from pathlib import Path\nfrom ingest.load.warehouse import run_lock\n"
+        f"with run_lock(Path({str(db)!r}), timeout=0.2): pass"
+    )
     with run_lock(db):
         result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode != 0

@@ -60,20 +60,60 @@ def crawl(
     until: date | None = None,
     retry_lists: Collection[str] = (),
     retry_articles: Collection[str] = (),
+    recheck_known: bool = True,
 ) -> Iterator[CrawledPage]:
     """Fetch what this run of ``source`` needs, yielding each list page and article as it arrives.
 
     ``since``/``until`` (inclusive) bound a backfill; they are ignored in scheduled mode. ``retry_lists`` and
     ``retry_articles`` are URLs that failed in an earlier run: those list pages are read again (and paged on
     from under the same rules), those articles are fetched even when no list page shows them any more.
-    At most ``source.max_list_pages`` list pages are read; none is read twice.
+    At most ``source.max_list_pages`` list pages are read; none is read twice. With ``recheck_known`` False,
+    known articles are not requested at all.
     """
+    known_by_url = {canonicalize_url(url): article for url, article in known.items()}
+    seen: set[str] = set()
+    for list_page, links in _walk_lists(source, fetcher, known_by_url, mode, since, until, retry_lists):
+        yield list_page
+        seen.update(link.url for link in links)
+        wanted = [link for link in links if recheck_known or link.url not in known_by_url]
+        yield from _fetch_articles(fetcher, wanted, known_by_url)
+    leftovers = [
+        ArticleLink(url=url, title=None, published=None)
+        for url in dict.fromkeys(canonicalize_url(url) for url in retry_articles)
+        if url not in seen
+    ]
+    yield from _fetch_articles(fetcher, leftovers, known_by_url)
+
+
+def missing_in_window(
+    source: Source,
+    fetcher: Fetcher,
+    known: Mapping[str, KnownArticle],
+    *,
+    since: date | None,
+    until: date | None,
+) -> Iterator[ArticleLink]:
+    """What a backfill of the window would fetch for the first time: reads list pages only (for --dry-run)."""
+    known_by_url = {canonicalize_url(url): article for url, article in known.items()}
+    for _, links in _walk_lists(source, fetcher, known_by_url, "backfill", since, until, ()):
+        yield from (link for link in links if link.url not in known_by_url)
+
+
+def _walk_lists(
+    source: Source,
+    fetcher: Fetcher,
+    known_by_url: Mapping[str, KnownArticle],
+    mode: CrawlMode,
+    since: date | None,
+    until: date | None,
+    retry_lists: Collection[str],
+) -> Iterator[tuple[CrawledPage, list[ArticleLink]]]:
+    """Each list page read, with the article links on it that this run wants and no earlier page offered."""
     if mode not in ("scheduled", "backfill"):
         raise ConfigError(f"unknown crawl mode {mode!r}; use 'scheduled' or 'backfill'")
     if since is not None and until is not None and since > until:
         raise ConfigError(f"the backfill window is empty: since {since} is after until {until}")
     window = (since, until) if mode == "backfill" else (None, None)
-    known_by_url = {canonicalize_url(url): article for url, article in known.items()}
     queue = deque(dict.fromkeys(canonicalize_url(url) for url in [*source.start_urls, *retry_lists]))
     visited: set[str] = set()
     seen: set[str] = set()
@@ -86,8 +126,8 @@ def crawl(
         visited.add(list_url)
         pages_read += 1
         result = fetcher.fetch(list_url)
-        yield CrawledPage("list", None, result)
         if not result.ok or result.body is None:
+            yield CrawledPage("list", None, result), []
             continue
         page = parse_list_page(
             decode_html(result.body, result.headers.get("content-type")),
@@ -99,16 +139,9 @@ def crawl(
         visited.add(canonicalize_url(result.final_url))
         fresh = [link for link in page.articles if link.url not in seen and _wanted(link, window)]
         seen.update(link.url for link in page.articles)
-        yield from _fetch_articles(fetcher, fresh, known_by_url)
+        yield CrawledPage("list", None, result), fresh
         if _keep_paging(mode, page.articles, known_by_url, since):
             queue.extend(url for url in page.next_pages if url not in visited)
-
-    leftovers = [
-        ArticleLink(url=url, title=None, published=None)
-        for url in dict.fromkeys(canonicalize_url(url) for url in retry_articles)
-        if url not in seen
-    ]
-    yield from _fetch_articles(fetcher, leftovers, known_by_url)
 
 
 def _wanted(link: ArticleLink, window: tuple[date | None, date | None]) -> bool:

@@ -114,7 +114,15 @@ def read_manifest(directory: Path) -> Manifest | None:
 
 
 def pending_packages(root: Path) -> list[Path]:
-    """Complete packages not yet applied (a run was killed between writing and applying), oldest first."""
+    """Complete packages not yet applied (a run was killed between writing and applying), oldest first.
+
+    Incomplete ones (a run was killed while writing) are deleted: their load is redone from the network.
+    Call only while holding the warehouse's run lock.
+    """
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and read_manifest(p) is not None)
+    packages = sorted(p for p in root.iterdir() if p.is_dir())
+    for package in packages:
+        if read_manifest(package) is None:
+            shutil.rmtree(package, ignore_errors=True)
+    return [p for p in packages if p.exists()]

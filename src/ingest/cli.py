@@ -1,0 +1,370 @@
+"""The `ingest` command line.
+
+Every command that touches a warehouse takes ``--db`` (default warehouse/reports.duckdb). A user mistake ends
+with one line on stderr and exit status 1; only bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ingest.errors import IngestError
+from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT
+from ingest.model import ExtractedDocument, metric_record, section_record
+from ingest.project import PROJECT_ROOT, configure_prefect_environment
+
+if TYPE_CHECKING:
+    from ingest.discover import ArticleLink
+    from ingest.load.apply import LoadReport
+    from ingest.pipeline import IndicatorDiff
+
+app = typer.Typer(
+    help="Ingest the reports Chinese prefecture governments publish into a versioned DuckDB warehouse.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DEMO_SOURCES = PROJECT_ROOT / "sources" / "demo.toml"
+DEFAULT_SOURCES = PROJECT_ROOT / "sources" / "yanbian.toml"
+
+DbOption = Annotated[Path, typer.Option("--db", help="The warehouse's DuckDB file.")]
+LockOption = Annotated[
+    float, typer.Option("--lock-timeout", help="Seconds to wait while another process uses the warehouse.")
+]
+SourcesOption = Annotated[Path, typer.Option("--sources", help="The TOML file listing the sites to ingest.")]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Refetch(StrEnum):
+    none = "none"
+    failed = "failed"
+    all = "all"
+
+
+class ExtractFormat(StrEnum):
+    json = "json"
+    text = "text"
+
+
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn an IngestError into one line on stderr and exit status 1."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except IngestError as exc:
+            errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@app.command()
+@user_errors
+def run(
+    sources: SourcesOption = DEFAULT_SOURCES,
+    db: DbOption = DEFAULT_DB,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Run the ingest flow once: load what the sources published or changed since the last run."""
+    _check_sources(sources, source)
+    configure_prefect_environment()
+    from flows.ingest import ingest
+
+    state = ingest(sources_file=str(sources), db=str(db), sources=source, lock_timeout=lock_timeout, return_state=True)
+    _finish(state)
+
+
+@app.command()
+@user_errors
+def backfill(
+    source: Annotated[str, typer.Option("--source", help="The source to backfill.")],
+    since: Annotated[datetime, typer.Option("--since", formats=["%Y-%m-%d"], help="First publication day.")],
+    until: Annotated[datetime, typer.Option("--until", formats=["%Y-%m-%d"], help="Last publication day.")],
+    sources: SourcesOption = DEFAULT_SOURCES,
+    db: DbOption = DEFAULT_DB,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read list pages only; show what would be loaded.")
+    ] = False,
+    reprocess: Annotated[
+        Refetch,
+        typer.Option(
+            help="Documents of the window seen before: none (skip them), failed (retry failures, re-check the rest "
+            "conditionally) or all (fetch everything again)."
+        ),
+    ] = Refetch.failed,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Load everything a source published in a window of days that the warehouse does not have yet."""
+    if since > until:
+        raise IngestError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}")
+    _check_sources(sources, [source])
+    configure_prefect_environment()
+    from flows.ingest import backfill as backfill_flow
+
+    state = backfill_flow(
+        source=source,
+        since=since.date(),
+        until=until.date(),
+        sources_file=str(sources),
+        db=str(db),
+        dry_run=dry_run,
+        reprocess=reprocess.value,
+        lock_timeout=lock_timeout,
+        return_state=True,
+    )
+    if dry_run and state.is_completed():
+        links = cast("list[ArticleLink]", state.result())
+        rows = [(link.published or "", link.title or "", link.url) for link in links]
+        _print_table(["listed", "title", "url"], rows, title=state.message)
+        return
+    _finish(state)
+
+
+@app.command()
+@user_errors
+def reprocess(
+    source: Annotated[str | None, typer.Option("--source", help="Only this source's documents.")] = None,
+    since: Annotated[
+        datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Only documents published since.")
+    ] = None,
+    sources: SourcesOption = DEFAULT_SOURCES,
+    db: DbOption = DEFAULT_DB,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Rebuild sections and metrics from the WARC archive with the current extractor (no network)."""
+    configure_prefect_environment()
+    from flows.reprocess import reprocess as reprocess_flow
+
+    state = reprocess_flow(
+        source=source,
+        since=since.date() if since else None,
+        sources_file=str(sources),
+        db=str(db),
+        lock_timeout=lock_timeout,
+        return_state=True,
+    )
+    if state.is_failed() or state.is_crashed():
+        raise IngestError(state.message or "the reprocess failed; see the log above")
+    report, diff = cast("tuple[LoadReport, list[IndicatorDiff]]", state.result())
+    console.print(state.message)
+    _print_table(
+        ["indicator", "added", "removed", "changed"],
+        [(d.indicator, d.added, d.removed, d.changed) for d in diff],
+        title=f"Metric rows changed against the previous extractor (load {report.load_id})",
+    )
+
+
+@app.command()
+@user_errors
+def demo(db: DbOption = DEFAULT_DB) -> None:
+    """Serve the bundled demo sites on 127.0.0.1:8765 and :8766, ingest them, and show what the warehouse holds."""
+    from ingest.demo_site import DemoSite
+    from ingest.query import open_reader, run_query
+
+    configure_prefect_environment()
+    from flows.ingest import ingest
+
+    # the ports sources/demo.toml names
+    with DemoSite(port=8765) as site, DemoSite(port=8766, template="second") as second:
+        console.print(f"Demo sites serving at {site.base_url} and {second.base_url}")
+        state = ingest(sources_file=str(DEMO_SOURCES), db=str(db), return_state=True)
+    reports = _finish(state)
+    if not any(report.versions_added or report.extractions_added for report in reports):
+        console.print("Nothing new: the warehouse already holds every demo document.")
+    with open_reader(db) as con:
+        totals = run_query(con, _example("../load/totals.sql"))
+        _print_table(totals.columns, totals.rows, title=f"Warehouse {db}")
+        example = _example("headline_figures.sql")
+        console.print(f"\nExample query (warehouse/examples/headline_figures.sql):\n[dim]{example.strip()}[/dim]")
+        result = run_query(con, example)
+        _print_table(result.columns, result.rows)
+    console.print(f'\nQuery it yourself: .venv/bin/ingest sql --db {db} "SELECT * FROM documents_current"')
+
+
+@app.command("demo-site")
+@user_errors
+def demo_site(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
+    template: Annotated[str, typer.Option(help="trs (Yanbian's CMS) or second (another CMS).")] = "trs",
+) -> None:
+    """Serve a bundled demo site until interrupted (for trying sources files by hand)."""
+    from ingest.demo_site import serve_forever
+
+    serve_forever(port=port, template=template)  # type: ignore[arg-type]  # DemoSite validates the name
+
+
+@app.command()
+@user_errors
+def extract(
+    target: Annotated[str, typer.Argument(help="An HTML page (any encoding), a .txt file, or an http(s) URL.")],
+    output: Annotated[ExtractFormat, typer.Option("--format", help="json (the documented contract) or text.")] = (
+        ExtractFormat.json
+    ),
+    region: Annotated[str | None, typer.Option(help="Region to attach to the figures.")] = None,
+) -> None:
+    """Clean one page, split it into sections and extract its figures."""
+    from ingest.extract import extract_target
+
+    extracted = extract_target(target, region=region)
+    if output is ExtractFormat.json:
+        sys.stdout.write(json.dumps(extraction_json(extracted), ensure_ascii=False, indent=2, default=_json_value))
+        sys.stdout.write("\n")
+    else:
+        _print_extraction_text(extracted)
+
+
+@app.command()
+@user_errors
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL query over the public views (see warehouse/README.md).")],
+    db: DbOption = DEFAULT_DB,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="A load id or timestamp: answer as the warehouse stood then.")
+    ] = None,
+    output: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.table,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Query the warehouse (read-only)."""
+    from ingest.query import open_reader, run_query
+
+    with open_reader(db, as_of=as_of, lock_timeout=lock_timeout) as con:
+        result = run_query(con, query)
+    if output is OutputFormat.json:
+        records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=_json_value) + "\n")
+    elif output is OutputFormat.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(result.rows)
+    else:
+        _print_table(result.columns, result.rows)
+
+
+@app.command()
+@user_errors
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="Directory to write one Parquet file per view into.")],
+    db: DbOption = DEFAULT_DB,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="A load id or timestamp.")] = None,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Write the public views as Parquet files."""
+    from ingest.query import export_parquet, open_reader
+
+    with open_reader(db, as_of=as_of, lock_timeout=lock_timeout) as con:
+        counts = export_parquet(con, parquet)
+    _print_table(["view", "rows", "file"], [(view, n, str(parquet / f"{view}.parquet")) for view, n in counts.items()])
+
+
+def extraction_json(extracted: ExtractedDocument) -> dict[str, object]:
+    """The `ingest extract` JSON contract (README): document fields, sections and metrics."""
+
+    document = extracted.document
+    return {
+        "url": document.canonical_url or document.url,
+        "title": document.title,
+        "published_at": document.published_at.isoformat() if document.published_at else None,
+        "source": document.source,
+        "editor": document.editor,
+        "column": document.column,
+        "extractor_version": extracted.extractor_version,
+        "text": document.text,
+        "sections": [section_record(s) for s in extracted.sections],
+        "metrics": [metric_record(m) for m in extracted.metrics],
+    }
+
+
+def _print_extraction_text(extracted: ExtractedDocument) -> None:
+    document = extracted.document
+    console.print(
+        f"[bold]{document.title or '(no title)'}[/bold]  {document.published_at or ''}  {document.source or ''}"
+    )
+    for section in extracted.sections:
+        console.print(f"{'  ' * (section.level - 1)}{section.number or ''} {section.heading}", highlight=False)
+    rows = [
+        (m.indicator or "", m.name, m.period or "", m.kind, m.measure, str(m.value), m.unit or "", m.qualifier or "")
+        for m in extracted.metrics
+    ]
+    _print_table(["indicator", "name", "period", "kind", "measure", "value", "unit", "qualifier"], rows)
+
+
+def _check_sources(path: Path, names: Sequence[str] | None) -> None:
+    from ingest.sources import load_sources, select_source
+
+    sources = load_sources(path)
+    for name in names or ():
+        select_source(sources, name)
+
+
+def _finish(state: Any) -> list[Any]:
+    """Print a finished flow run's loads; exit 1 when the run failed."""
+    if state.is_failed() or state.is_crashed():
+        raise IngestError(state.message or "the run failed; see the log above")
+    reports = state.result()
+    _print_table(
+        ["load", "status", "new documents", "new versions", "sections", "metrics", "fetch failures"],
+        [
+            (
+                r.load_id,
+                r.status,
+                r.documents_added,
+                r.versions_added,
+                r.sections_added,
+                r.metrics_added,
+                r.fetch_failures,
+            )
+            for r in reports
+        ],
+        title=state.message,
+    )
+    return list(reports)
+
+
+def _example(name: str) -> str:
+    return (PROJECT_ROOT / "warehouse" / "examples" / name).resolve().read_text(encoding="utf-8")
+
+
+def _print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None) -> None:
+    table = Table(*columns, title=title, show_lines=False)
+    for row in rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    console.print(table)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def main() -> None:  # pragma: no cover - the console script
+    app()

@@ -1,0 +1,96 @@
+"""The command line: contracts of `extract` and `sql`, and one-line errors for user mistakes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ingest.cli import app
+from tests.conftest import SEED_REPORT
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_extract_json_follows_the_documented_contract() -> None:
+    code, out, _ = invoke("extract", str(SEED_REPORT))
+    assert code == 0
+    data = json.loads(out)
+    assert {"url", "title", "published_at", "source", "text", "sections", "metrics"} <= data.keys()
+    assert data["published_at"] == "2022-07-11T20:57:00+08:00"  # from the seed's first line, 发布时间:2022-07-11 20:57
+    text = data["text"]
+    for section in data["sections"]:
+        assert {"level", "number", "heading", "start", "end", "kind"} <= section.keys()
+        assert section["kind"] in ("body", "appendix")
+        assert 0 <= section["start"] < section["end"] <= len(text)
+    fields = [
+        "indicator",
+        "name",
+        "region",
+        "period",
+        "kind",
+        "measure",
+        "basis",
+        "value",
+        "value_high",
+        "unit",
+        "value_std",
+        "unit_std",
+        "qualifier",
+        "sentence",
+        "start",
+        "end",
+    ]
+    assert data["metrics"]
+    for metric in data["metrics"]:
+        assert list(metric)[: len(fields)] == fields
+        assert isinstance(metric["value"], int | float)
+        assert metric["sentence"] in text
+
+
+def test_extract_text_format_lists_headings() -> None:
+    code, out, _ = invoke("extract", str(SEED_REPORT), "--format", "text")
+    assert code == 0 and "2020年和“十三五”工作回顾" in out
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.html", "does not exist"),
+        (lambda d: (d / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR") and d / "image.png", "binary"),
+        (lambda d: (d / "empty.html").write_text("<html><body></body></html>") and d / "empty.html", "no main text"),
+    ],
+)
+def test_extract_bad_input_is_one_line_and_non_zero(tmp_path: Path, make: object, message: str) -> None:
+    target = make(tmp_path)  # type: ignore[operator]
+    code, out, err = invoke("extract", str(target))
+    assert code == 1
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in out + err
+
+
+def test_sql_errors_are_one_line(tmp_path: Path) -> None:
+    code, _, err = invoke("sql", "--db", str(tmp_path / "none.duckdb"), "SELECT 1")
+    assert code == 1 and "does not exist yet" in err
+    code, _, err = invoke("run", "--sources", str(tmp_path / "none.toml"), "--db", str(tmp_path / "w.duckdb"))
+    assert code == 1 and "does not exist" in err and len(err.strip().splitlines()) == 1
+
+
+def test_sql_formats(tmp_path: Path) -> None:
+    from ingest.load.warehouse import connect
+
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    code, out, _ = invoke("sql", "--db", str(db), "--format", "json", "SELECT 1 AS a, '延边' AS b")
+    assert code == 0 and json.loads(out) == [{"a": 1, "b": "延边"}]
+    code, out, _ = invoke("sql", "--db", str(db), "--format", "csv", "SELECT 1 AS a, '延边' AS b")
+    assert out.splitlines() == ["a,b", "1,延边"]
+    code, _, err = invoke("sql", "--db", str(db), "SELEC nonsense")
+    assert code == 1 and err.startswith("error: query failed:") and len(err.strip().splitlines()) == 1
