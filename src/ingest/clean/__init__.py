@@ -1,0 +1,101 @@
+"""Main text and metadata of a government web page (or of a page saved as plain text).
+
+``clean_html`` parses with lxml (BeautifulSoup only if lxml gives up), removes what a reader never sees,
+reads the metadata (``ingest.clean.metadata``), finds the article body (``ingest.clean.body``: CMS content
+markers, known containers of TRS/Ucap/Hanweb-style templates, then text density), drops page furniture
+inside it (``ingest.clean.chrome``) and renders it as lines (``ingest.clean.render``).
+
+``CleanDocument.text`` is one paragraph per line: no blank lines, each line stripped, whitespace runs
+folded to one space, characters otherwise untouched (no NFKC: full-width digits and punctuation stay).
+Headings (h1–h6, all-bold paragraphs) are lines of their own. A table row is one line, its cells joined
+by " | ". Photo captions (a short line ending in "王雨 摄"), info lines (发布时间, 来源, 责任编辑), widget lines
+(【字体：大 中 小】, 【打印本页】【关闭窗口】, 分享到, 扫一扫在手机打开), footers and sidebar date residue are
+dropped; a paragraph broken in two is rejoined under the conservative rule of ``ingest.clean.text``.
+
+``clean_text`` applies the same line rules to plain text, reading publication time, source and editor
+from the info lines it drops. Its title is only the obvious one: a first line of at most 40 characters
+with no sentence punctuation and no number label, followed by a "——" subtitle line or itself ending in a
+document type (报告, 公报, 纲要, 规划, …). In the seed 001 text that is "政府工作报告"; the title line stays
+in the text.
+
+Neither function raises on any input; a page with no text gives ``CleanDocument(text="")``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from ingest.clean.body import find_body
+from ingest.clean.chrome import is_info_line, prune_chrome, strip_invisible
+from ingest.clean.metadata import InfoFields, read_info_fields, read_metadata
+from ingest.clean.render import render_blocks
+from ingest.clean.text import Block, finish_lines, normalize_inline
+from ingest.clean.tree import Element, parse_document, parse_fragment
+from ingest.model import CleanDocument
+
+__all__ = ["clean_html", "clean_text"]
+
+_TEXT_TITLE_MAX: Final = 40
+_NOT_A_TITLE: Final = re.compile(
+    r"[，。；！？,;!?:：]|^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])"
+)
+_DOCUMENT_TYPE_ENDING: Final = re.compile(r"(?:报告|公报|纲要|规划|决定|意见|通知|办法|方案|条例|讲话)$")
+
+
+def clean_html(html: str, url: str | None = None) -> CleanDocument:
+    """The main text and metadata of an HTML page; ``url`` is where it was fetched from, if known."""
+    root = parse_document(html)
+    if root is None:
+        return CleanDocument(text="", url=url, canonical_url=url)
+    strip_invisible(root)
+    metadata = read_metadata(root, url)
+    body = find_body(root, html, _parse_visible_fragment)
+    prune_chrome(body)
+    lines = finish_lines(render_blocks(body), metadata.title)
+    return CleanDocument(
+        text="\n".join(lines),
+        url=url,
+        canonical_url=metadata.canonical_url,
+        title=metadata.title,
+        published_at=metadata.published_at,
+        source=metadata.source,
+        editor=metadata.editor,
+        column=metadata.column,
+    )
+
+
+def clean_text(text: str, url: str | None = None) -> CleanDocument:
+    """The main text and metadata of a page saved as plain text (one paragraph per line)."""
+    lines = [line for line in (normalize_inline(raw) for raw in text.splitlines()) if line]
+    info = InfoFields()
+    for line in lines:
+        if is_info_line(line):
+            info = info.merged(read_info_fields(line))
+    kept = finish_lines(Block(line) for line in lines)
+    return CleanDocument(
+        text="\n".join(kept),
+        url=url,
+        canonical_url=url,
+        title=_obvious_title(kept),
+        published_at=info.published_at,
+        source=info.source,
+        editor=info.editor,
+    )
+
+
+def _obvious_title(lines: list[str]) -> str | None:
+    if not lines:
+        return None
+    first = lines[0]
+    if len(first) > _TEXT_TITLE_MAX or _NOT_A_TITLE.search(first):
+        return None
+    followed_by_subtitle = len(lines) > 1 and lines[1].startswith("——")
+    return first if followed_by_subtitle or _DOCUMENT_TYPE_ENDING.search(first) else None
+
+
+def _parse_visible_fragment(html: str) -> Element | None:
+    fragment = parse_fragment(html)
+    if fragment is not None:
+        strip_invisible(fragment)
+    return fragment
