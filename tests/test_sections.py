@@ -251,7 +251,7 @@ NEWS = "\n".join(
         "",
         "真抓实干结硕果",
         "",
-        "坚持干字当头、合力攻坚，经济运行向上向好。牢牢扭住发展第一要务，千方百计扩投资、促消费、活外贸。",
+        "坚持干字当头、合力攻坚，经济运行向上向好。牢牢扭住发展第一要务，千方百计扩投资、促消费、活外贸。牢牢扭住发展第一要务，千方百计扩投资、促消费、活外贸。",
         "1月8日，延边朝鲜族自治州第十六届人民代表大会第五次会议在延吉工人文化宫隆重开幕。王雨 摄",
         "开拓2025年",
         "初心如磐启新程",
@@ -420,3 +420,29 @@ def test_any_text_gives_consistent_sections(text: str) -> None:
 def test_invariants_hold_on_the_examples() -> None:
     for text in (NESTED, REPORT, NEWS):
         _check_invariants(text, split_sections(text))
+
+
+REVIEW = "回顾2024年\n真抓实干结硕果\n坚持干字当头、合力攻坚，经济运行向上向好。千方百计扩投资、促消费、活外贸。\n"
+# a paragraph a multi-column layout cut mid-sentence
+FRAGMENT = (
+    "紧盯镇村自然资源、文化历史等可发掘点位，精准化、科学化谋划设计研学文旅线路，切实为示范村打造提供底蕴支撑和\n"
+)
+OUTLOOK_BODY = "加快培育新质生产力，构建现代化产业体系。培育新兴产业，布局未来产业，推动传统产业转型升级。\n"
+
+
+def test_a_kicker_and_title_pair_may_follow_a_paragraph_cut_by_the_page_layout() -> None:
+    text = REVIEW + FRAGMENT + "开拓2025年\n初心如磐启新程\n" + OUTLOOK_BODY
+    headings = [s.heading for s in split_sections(text)]
+    assert headings == ["回顾2024年 真抓实干结硕果", "开拓2025年 初心如磐启新程"]
+
+
+def test_a_single_title_line_after_a_fragment_is_not_a_heading() -> None:
+    text = REVIEW + FRAGMENT + "初心如磐启新程\n" + OUTLOOK_BODY
+    assert [s.heading for s in split_sections(text)] == ["回顾2024年 真抓实干结硕果"]
+
+
+def test_a_headline_ending_the_page_is_a_section() -> None:
+    text = REVIEW + "坚守为民初心 践行使命担当\n" + OUTLOOK_BODY + "立足本职善作为 建言献策促发展"
+    sections = split_sections(text)
+    assert [s.heading for s in sections][-1] == "立足本职善作为 建言献策促发展"
+    assert text[sections[-1].start : sections[-1].end] == "立足本职善作为 建言献策促发展"

@@ -12,9 +12,10 @@ document order. Two kinds of heading are recognised:
   the scheme's next heading confirms it), and a paragraph that goes on to the next label ("一、…；二、…") is a
   list, so "1.5倍", "2021年", "一是…", "一、二、三产业" and stray list items are not headings.
 * Title lines of news pages, used when the numbered headings give fewer than two top-level sections: short lines
-  without sentence punctuation that are not captions, dates or bylines, following a finished paragraph and
-  followed by body text or a photo caption. Consecutive title lines (kicker, title, "——" subtitle) form one
-  level-1 heading joined by a space: "回顾2024年" + "真抓实干结硕果" gives "回顾2024年 真抓实干结硕果".
+  without sentence punctuation that are not captions, dates or bylines, following a finished paragraph (or,
+  for a kicker-and-title pair, any paragraph) and followed by body text, a photo caption or the end of the
+  page. Consecutive title lines (kicker, title, "——" subtitle) form one level-1 heading joined by a space:
+  "回顾2024年" + "真抓实干结硕果" gives "回顾2024年 真抓实干结硕果".
 
 Conventions of the returned ``Section`` values:
 
@@ -305,9 +306,14 @@ def _title_drafts(lines: list[_Line]) -> list[_Draft]:
         run_end = i
         while run_end < len(lines) and _is_title_line(lines[run_end].text):
             run_end += 1
-        after_finished = i == 0 or lines[i - 1].text[-1] in _PARAGRAPH_END
-        heads_body = run_end < len(lines) and _is_body_after_title(lines[run_end].text)
-        if run_end - i <= _TITLE_RUN_MAX and after_finished and heads_body:
+        run = run_end - i
+        # A kicker-and-title pair is headline enough to follow a fragment that a multi-column page layout cut
+        # off; a single line needs a finished paragraph before it. A headline ending the page heads an article
+        # whose text the layout placed earlier.
+        after_finished = i == 0 or run >= 2 or lines[i - 1].text[-1] in _PARAGRAPH_END
+        at_end = run_end == len(lines) and i > 0 and lines[i - 1].text[-1] in _PARAGRAPH_END
+        heads_body = at_end or (run_end < len(lines) and _is_body_after_title(lines[run_end].text))
+        if run <= _TITLE_RUN_MAX and after_finished and heads_body:
             heading = " ".join(line.text for line in lines[i:run_end])
             drafts.append(_Draft(i, 1, None, heading, None, 0))
         i = run_end
