@@ -1,0 +1,242 @@
+"""Which year a figure belongs to, and whether it is a target, an estimate or an outcome.
+
+A government work report given in year Y reviews Y-1 (outcomes; 预计 marks estimates) and sets targets for
+Y; an article about a report inherits its year. The report year comes from the text ("2021年1月12日在…会议上"),
+else the title ("2025年…政府工作报告"; a 统计公报 of year Y reviews Y itself), else the publication date,
+else the headings and the text ("回顾2024年" → 2025, "2025年是…收官之年" → 2025).
+
+Time is read from the narrowest scope that states it: the words just before the figure, the clause, the
+earlier clauses of the sentence, the opening of the paragraph, then the section headings from the innermost
+out, then the document. Cues are explicit years (2020年; not base years such as 比2002年 or 在2020年基础上),
+spans (2016—2020年, 十三五, 五年来/过去五年 = the five years up to the review year), and relative words
+(今年 = report year, 去年/过去一年/一年来 = review year).
+
+A span applies to average annual figures (年均), to growth over the span and to flows (jobs created, money
+spent: basis cumulative); a stock level stated in a span review — a rate, or a level reached (达到, 发展到) —
+is dated to the span's last year. Growth over a base year ("比2002年增长65.5%" in 2007) covers the years after
+the base (2003-2007, cumulative). After "…主要预期目标是：" the rest of the paragraph is targets of the report
+year. A figure is a target when its period ends in or after the report year; without a report year, when its
+sentence says so (目标, 力争, 确保, 计划, 拟, 预期, 争取, 今年). A news title line ("回顾2024年") dates its
+part less firmly than a numbered heading: a sentence that plans (计划, 力争 …) under it is a target.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ingest.model import Section
+
+_YEAR = r"(?:19|20)\d{2}"
+_CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "十": 10}
+_TIME_CUE = re.compile(
+    rf"""
+    (?P<span_from>{_YEAR})\s*(?:年)?\s*[-—–~至到]\s*(?P<span_to>{_YEAR})\s*年
+    | (?:比|较|与|同)\s*(?P<base_year>{_YEAR})\s*年(?:同期)?
+    | 在\s*(?P<base_year2>{_YEAR})\s*年的?基础上
+    | (?P<base_relative>(?:比|较|同|与)(?:上年|去年|上一年|前五年|年初))
+    | (?P<year>{_YEAR})\s*年(?!代)
+    | 十(?P<plan>[一二三四五])五
+    | (?P<relative>今年|本年度|本年|新的一年|今后一年|明年|去年|上年|上一年|过去一年|一年来)
+    | (?:过去|近)?(?P<years>[两二三四五十])年(?:来|间|中|以来|累计)
+    | (?<![第续用每这前后近“"])(?P<bare_years>[三五])年(?=[^规计行时左内的提攻]|$)
+    """,
+    re.VERBOSE,
+)
+_CN_YEAR = re.compile(r"[一二][〇零一二三四五六七八九]{3}(?=年)")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_ESTIMATE = re.compile(r"预计|初步核算|初步统计")
+_TARGET = re.compile(r"目标|力争|确保|计划|拟|预期|争取|今年|新的一年|今后一年")
+_PLAN = re.compile(r"目标|力争|确保|计划|拟|预期|争取")
+_TARGET_LIST = re.compile(r"目标(?:是|为)?\s*[:：]")
+_REVIEW_HEADING = re.compile(r"回顾|成就|成绩|过去|总结")
+_TARGET_HEADING = re.compile(r"任务|安排|目标|部署|计划|展望|开拓|打算")
+_REPORT_DATE = re.compile(rf"({_YEAR})年\d{{1,2}}月\d{{1,2}}日\s*在")
+_TITLE_YEAR = re.compile(rf"({_YEAR})年")
+_YEAR_IS = re.compile(rf"(?<![\d—\-~至到])({_YEAR})年是")
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A year or a span of years."""
+
+    first: int
+    last: int
+
+    def label(self) -> str:
+        return str(self.last) if self.first == self.last else f"{self.first}-{self.last}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """What a stretch of text says about time."""
+
+    period: Period | None = None  # a year or a span
+    base_year: int | None = None  # 比2002年 …
+    is_span: bool = False
+
+    def __bool__(self) -> bool:
+        return self.period is not None
+
+
+NO_CUE = Cue()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentTime:
+    """The report year (targets) of a document; its review year is the one before."""
+
+    report_year: int | None
+
+    @property
+    def review_year(self) -> int | None:
+        return None if self.report_year is None else self.report_year - 1
+
+    def review_span(self, years: int) -> Period | None:
+        review = self.review_year
+        return None if review is None else Period(review - years + 1, review)
+
+
+def document_time(text: str, title: str | None, published: date | None, sections: Sequence[Section]) -> DocumentTime:
+    """The report year: from the text's delivery date, the title, the publication date or the headings."""
+    delivered = _REPORT_DATE.search(text[:2000])
+    if delivered:
+        return DocumentTime(int(delivered.group(1)))
+    if title:
+        year = _TITLE_YEAR.search(title)
+        if year:
+            offset = 1 if "公报" in title else 0  # a statistical bulletin of year Y reviews Y
+            return DocumentTime(int(year.group(1)) + offset)
+    if published is not None:
+        return DocumentTime(published.year)
+    # "回顾2024年" reviews the year before the report's; "2025年是“十四五”规划的收官之年" introduces its plans
+    candidates = [
+        int(year) + (1 if _REVIEW_HEADING.search(section.heading) else 0)
+        for section in sections
+        for year in re.findall(rf"({_YEAR})年", section.heading)
+    ]
+    candidates += [int(year) for year in _YEAR_IS.findall(text)]
+    return DocumentTime(max(candidates) if candidates else None)
+
+
+def cues_in(text: str, document: DocumentTime) -> list[Cue]:
+    """The time cues of a stretch of text, in order."""
+    cues: list[Cue] = []
+    if "年" in text:
+        text = _CN_YEAR.sub(_digits, text)
+    for match in _TIME_CUE.finditer(text):
+        cue = _cue(match, document)
+        if cue is not None:
+            cues.append(cue)
+    return cues
+
+
+def _digits(match: re.Match[str]) -> str:
+    """一九八五 → 1985 (older reports write years in Chinese numerals)."""
+    return match.group().translate(_CN_DIGITS)
+
+
+def _cue(match: re.Match[str], document: DocumentTime) -> Cue | None:
+    if match["span_from"]:
+        first, last = int(match["span_from"]), int(match["span_to"])
+        return Cue(Period(first, last), is_span=True) if first < last else None
+    if match["base_year"] or match["base_year2"]:
+        return Cue(base_year=int(match["base_year"] or match["base_year2"]))
+    if match["base_relative"]:
+        return None
+    if match["year"]:
+        year = int(match["year"])
+        return Cue(Period(year, year))
+    if match["plan"]:
+        # 十一五 = 2006-2010 … (the plans have run every five years since 1966)
+        number = 10 + "一二三四五".index(match["plan"]) + 1
+        first = 1966 + 5 * (number - 3)
+        return Cue(Period(first, first + 4), is_span=True)
+    if match["relative"]:
+        return _relative(match["relative"], document)
+    count = match["years"] or match["bare_years"]
+    span = document.review_span(_CN_COUNT[count]) if count else None
+    return Cue(span, is_span=True) if span else None
+
+
+def _relative(word: str, document: DocumentTime) -> Cue | None:
+    if document.report_year is None:
+        return None
+    if word in ("今年", "本年度", "本年", "新的一年", "今后一年"):
+        year = document.report_year
+    elif word == "明年":
+        year = document.report_year + 1
+    else:
+        year = document.report_year - 1
+    return Cue(Period(year, year))
+
+
+def opening_cue(opening: str, document: DocumentTime) -> Cue:
+    """The year or span a paragraph's first clause starts with ("——五年来", "2021年是…"), else no cue."""
+    match = _TIME_CUE.search(opening)
+    if match is None or match.start() > len(opening) - len(opening.lstrip("—- \u3000")) + 2:
+        return NO_CUE
+    cue = _cue(match, document)
+    return cue if cue is not None and cue.period is not None else NO_CUE
+
+
+def last_cue(cues: list[Cue]) -> Cue:
+    """The cue nearest the figure among those before it (base years aside)."""
+    for cue in reversed(cues):
+        if cue.period is not None:
+            return cue
+    return NO_CUE
+
+
+def base_year(cues: list[Cue]) -> int | None:
+    for cue in reversed(cues):
+        if cue.base_year is not None:
+            return cue.base_year
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingTime:
+    """What a section heading says: a year, a span, and whether the section reviews or plans."""
+
+    year: int | None
+    span: Period | None
+    target: bool | None  # True: plans; False: reviews; None: says nothing
+    numbered: bool  # a numbered heading of the report itself, not a news title line
+
+
+def heading_time(heading: str, document: DocumentTime, numbered: bool = True) -> HeadingTime:
+    cues = cues_in(heading, document)
+    years = [c.period.last for c in cues if c.period is not None and not c.is_span]
+    spans = [c.period for c in cues if c.period is not None and c.is_span]
+    year = None
+    if years:
+        preferred = [y for y in years if y in (document.report_year, document.review_year)]
+        year = preferred[0] if preferred else years[0]
+    target: bool | None = None
+    if _REVIEW_HEADING.search(heading):
+        target = False
+    elif _TARGET_HEADING.search(heading):
+        target = True
+    return HeadingTime(year, spans[0] if spans else None, target, numbered)
+
+
+def has_estimate_cue(text: str) -> bool:
+    return _ESTIMATE.search(text) is not None
+
+
+def has_plan_cue(text: str) -> bool:
+    """Words that only plans use: 计划, 力争, 确保, 预期, 拟, 争取, 目标."""
+    return _PLAN.search(text) is not None
+
+
+def has_target_cue(text: str) -> bool:
+    return _TARGET.search(text) is not None
+
+
+def target_list_end(paragraph: str) -> int | None:
+    """Where "…主要预期目标是：" ends in a paragraph: what follows it in the paragraph are targets."""
+    match = _TARGET_LIST.search(paragraph)
+    return match.end() if match else None

@@ -1,0 +1,485 @@
+"""Every stated figure of a report as a typed, traceable ``Metric`` row.
+
+Offsets: ``start``/``end`` delimit the figure itself — the number with its unit ("0.5%", "134.9万亿元",
+"6%-6.5%", "百分之六点五", "翻一番"; one part of a ratio such as "34.3") — in the text as given, so
+``text[start:end]`` is the figure as written. Qualifiers and verbs around it are not part of the span;
+``sentence`` is the whole sentence (split at 。；！？ and their ASCII forms, and at line ends).
+
+Conventions, for values that can be read two ways:
+
+* Growth is measured in % or pp. 增长1.5倍 is growth of 150 % (value 1.5, unit 倍, value_std 150, unit_std
+  %); 翻一番 is growth of 100 % (value 1, unit 番); 两成 is 20 % (value 2, unit 成). A multiple that is not
+  growth ("是…的2倍") is a level in "times". Growth in another unit ("比上年增加1.6万亿元") is an absolute
+  change in that unit.
+* 下降/减少/降低/降幅 … make the value negative; an unnamed second figure after a verb shares it
+  ("下降2.6%、3.1%").
+* Shares ("占…比重", "为预算的98.4%", "占比") are levels with their own name, never growth of the subject.
+* Counts (个, 户, 家, 项, 名 …) are kept as levels in their classifier; the name is the noun counted
+  ("24家企业获批" → 企业). Years, months, dates, ordinals (第3位), ages (岁), durations (年), codes and bare
+  numbers are never rows.
+* A figure that matches no indicator keeps its name as written and indicator None.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from ingest.metrics import context
+from ingest.metrics.context import Cue, DocumentTime, HeadingTime, Period
+from ingest.metrics.numbers import RELATIVE_UNITS, standardize, to_halfwidth
+from ingest.metrics.patterns import RawFigure, find_figures
+from ingest.metrics.reading import Left, after_separator, read_left, read_right
+from ingest.metrics.vocabulary import ELLIPTIC_HEADS, Vocabulary, normalize_name
+from ingest.model import Basis, Measure, Metric, MetricKind, Section
+
+_SENTENCE_END = re.compile(r"[。；！？;!?\n]")
+_CLAUSE_END = re.compile(r"[。；！？;!?\n，,]|(?<!\d):|:(?!\d)")
+# Clauses that say how a figure was computed, not what it is: "按可比价计算，同比增长5.3%".
+_METHOD = re.compile(r"(?:按|据|经|扣除|剔除|初步|同比|环比|其中|预计|分.{1,8}看$)")
+_NAME_SEPARATORS = ("、", "、及与", "和、及与", "和与")
+_STRUCTURE_PARTS = ("第一产业", "第二产业", "第三产业")
+_NATIONAL = re.compile(r"国务院|中华人民共和国")
+_REGION_CONGRESS = re.compile(
+    r"([^\s\d，,。、和在与及]{2,10}?(?:自治州|自治区|自治县|州|市|县|区|盟|旗|省))第[一二三四五六七八九十]+届\s*人民代表大会"
+)
+_REGION_IN_TITLE = re.compile(
+    r"^(?:\d{4}年)?([^\d\s]{2,10}?(?:自治州|自治区|自治县|州|市|县|区|盟|旗|省))(?=人民政府|政府|\d{4}年|关于|国民经济)"
+)
+
+
+def _region(text: str, title: str | None) -> str | None:
+    """The region a report is about, from its title ("宜春市2022年…统计公报", "…国务院政府工作报告") or from the
+    congress it was delivered to ("在延边朝鲜族自治州第十五届人民代表大会…")."""
+    if title:
+        if _NATIONAL.search(title):
+            return "全国"
+        found = _REGION_IN_TITLE.match(title.strip())
+        if found:
+            return found.group(1)
+    congress = _REGION_CONGRESS.search(text, 0, 600)
+    return congress.group(1) if congress else None
+
+
+@cache
+def _default_vocabulary() -> Vocabulary:
+    return Vocabulary.load()
+
+
+def extract_metrics(
+    text: str,
+    sections: Sequence[Section] = (),
+    *,
+    region: str | None = None,
+    title: str | None = None,
+    published: date | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> list[Metric]:
+    """Every stated figure of a clean text, in document order.
+
+    ``sections`` (from ``ingest.sections.split_sections``) give each figure its section and the heading
+    context for its year and kind; ``region`` is returned as given (else read from the title); ``title``
+    and ``published`` date the report when its text does not (see ``ingest.metrics.context``).
+    """
+    vocabulary = vocabulary or _default_vocabulary()
+    half = to_halfwidth(text)
+    layout = _Layout(half)
+    time = context.document_time(half, title, published, sections)
+    headings = _Headings(sections, time)
+    region = region or _region(half, title)
+    reader = _Reader(half, layout, time, headings, vocabulary)
+    readings = reader.read(find_figures(half))
+    return [_metric(r, text, headings, region) for r in readings]
+
+
+class _Layout:
+    """Paragraph, sentence and clause boundaries of a text."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.clause_starts = [0] + [m.end() for m in _CLAUSE_END.finditer(text)]
+        self.paragraph_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    @staticmethod
+    def _unit(starts: list[int], end_default: int, position: int) -> tuple[int, int]:
+        index = bisect.bisect_right(starts, position) - 1
+        end = starts[index + 1] if index + 1 < len(starts) else end_default
+        return starts[index], end
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        return self._unit(self.sentence_starts, self.length, position)
+
+    def clause(self, position: int) -> tuple[int, int]:
+        return self._unit(self.clause_starts, self.length, position)
+
+    def paragraph(self, position: int) -> tuple[int, int]:
+        return self._unit(self.paragraph_starts, self.length, position)
+
+
+class _Headings:
+    """The sections around a position, innermost first, and what their headings say about time."""
+
+    def __init__(self, sections: Sequence[Section], time: DocumentTime) -> None:
+        self.sections = sorted(sections, key=lambda s: (s.start, -s.end))
+        self.times = {s.ordinal: context.heading_time(s.heading, time, s.number is not None) for s in sections}
+        self._chains: dict[int, list[HeadingTime]] = {}
+
+    def chain(self, position: int) -> list[Section]:
+        around = [s for s in self.sections if s.start <= position < s.end]
+        return sorted(around, key=lambda s: (s.end - s.start, -s.level))
+
+    def innermost(self, position: int) -> int | None:
+        chain = self.chain(position)
+        return chain[0].ordinal if chain else None
+
+    def time_chain(self, position: int) -> list[HeadingTime]:
+        if position not in self._chains:
+            self._chains[position] = [self.times[s.ordinal] for s in self.chain(position)]
+        return self._chains[position]
+
+
+@dataclass(slots=True)
+class _Reading:
+    """One figure and what its surroundings say about it."""
+
+    figure: RawFigure
+    left: Left
+    name: str
+    sentence: tuple[int, int]
+    shares_verb: bool = False  # one of a list under one name and verb: "增长2%和6%"
+    indicator: str | None = None
+    period: str | None = None
+    kind: MetricKind = "actual"
+    basis: Basis = "annual"
+
+    @property
+    def measure(self) -> Measure:
+        if self.left.direction is not None or self.figure.form == "doubling":
+            return "growth"
+        return "level"
+
+
+class _Reader:
+    """Reads the figures of one text in order: name, indicator, verb, then period, kind and basis."""
+
+    def __init__(
+        self, text: str, layout: _Layout, time: DocumentTime, headings: _Headings, vocabulary: Vocabulary
+    ) -> None:
+        self.text = text
+        self.layout = layout
+        self.time = time
+        self.headings = headings
+        self.vocabulary = vocabulary
+        self._cue_cache: dict[tuple[int, int], list[Cue]] = {}
+        self._paragraphs: dict[int, _Paragraph] = {}
+
+    def read(self, figures: list[RawFigure]) -> list[_Reading]:
+        readings: list[_Reading] = []
+        group: list[_Reading] = []  # figures sharing one name and verb
+        pair_years: dict[str, str] = {}  # "由2002年7703元增加到2007年…，…由2476元增加到4140元": years of each end
+        previous: _Reading | None = None
+        for figure in figures:
+            sentence = self.layout.sentence(figure.start)
+            if previous is not None and previous.sentence != sentence:
+                self._close(group)
+                group, pair_years, previous = [], {}, None
+            reading = self._read(figure, sentence, previous)
+            if reading.shares_verb:
+                group.append(reading)
+            else:
+                self._close(group)
+                group = [reading]
+            if reading.left.role and reading.left.time:
+                pair_years[reading.left.role] = reading.left.time
+            elif reading.left.role and reading.left.role in pair_years and not reading.left.time:
+                reading.left.time = pair_years[reading.left.role]
+            readings.append(reading)
+            previous = reading
+        self._close(group)
+        for reading in readings:
+            self._date(reading)
+        return readings
+
+    def _read(self, figure: RawFigure, sentence: tuple[int, int], previous: _Reading | None) -> _Reading:
+        text = self.text
+        clause_start, _ = self.layout.clause(figure.start)
+        same_clause = previous is not None and previous.figure.after > clause_start
+        if figure.part and previous is not None:  # the second and later parts of "7.6:34.3:58.1"
+            reading = _Reading(figure, previous.left, previous.name, sentence)
+            reading.indicator = previous.indicator
+            return reading
+        raw_left = text[previous.figure.after if same_clause and previous else clause_start : figure.start]
+        left = read_left(after_separator(raw_left) if same_clause else raw_left)
+        name = left.name
+        right = read_right(text[figure.after : figure.after + 16])
+        if right and figure.form != "ratio" and (not name or not _is_relative(figure.unit)):
+            name = right  # "24家企业", "5000万元产业扶持资金": the figure counts or sizes the noun after it
+        topic = "" if name else self._topic(previous.figure.after if previous else sentence[0], clause_start)
+        reading = _Reading(figure, left, name or topic, sentence)
+        if not name and not topic and previous is not None:  # "、增长71%": the name of the figure before
+            reading.name = previous.name
+            reading.indicator = previous.indicator
+            if not left.has_verb:  # "下降2.6%、3.1%", "增长7%以上、力争8%": the verb is shared too
+                _share_verb(left, previous.left)
+                reading.shares_verb = True
+            return reading
+        if not reading.name:
+            reading.name = read_right(text[figure.after : figure.after + 16], stop_at_verbs=False)
+        if same_clause and previous is not None and previous.left.verb_object and not left.has_verb:
+            left.direction, left.verb_object = previous.left.direction, True  # "压缩一般性支出20%、公用经费5%"
+        subject = ""
+        if reading.name.startswith("占"):  # "…经费，从…增加到…，占国内生产总值比重从1.07%…": the subject went before
+            subject = previous.name if previous is not None else topic
+        reading.indicator = self._indicator(subject + reading.name, sentence[0], figure.start)
+        return reading
+
+    def _topic(self, start: int, clause_start: int) -> str:
+        """The subject stated in a clause of its own before a figure with no name: "全社会研发经费，从…"."""
+        gap = self.text[start:clause_start]
+        clauses = [c for c in re.split(r"[,，:：;；。]", gap) if c.strip() and not _METHOD.match(c.strip())]
+        return read_left(clauses[-1]).name if clauses else ""
+
+    def _indicator(self, name: str, sentence_start: int, position: int) -> str | None:
+        code = self.vocabulary.match(name)
+        if code is None and normalize_name(name) in ELLIPTIC_HEADS:
+            found = self.vocabulary.match_elliptic(name, self.text[sentence_start:position])
+            code = found[0] if found else None
+        return code
+
+    def _close(self, group: list[_Reading]) -> None:
+        """Give each figure of "A和B增长2%和6%" its own name when the shared name splits into as many."""
+        if len(group) < 2 or group[0].figure.form == "ratio":
+            return
+        names = _split_name(group[0].name, len(group))
+        if names is None:
+            return
+        for reading, name in zip(group, names, strict=True):
+            reading.name = name
+            reading.indicator = self._indicator(name, reading.sentence[0], reading.figure.start)
+
+    def _date(self, reading: _Reading) -> None:
+        """Period, kind and basis from the narrowest scope that states them (see ``ingest.metrics.context``)."""
+        figure, left = reading.figure, reading.left
+        text, time = self.text, self.time
+        clause_start, _ = self.layout.clause(figure.start)
+        sentence_start = reading.sentence[0]
+        paragraph = self._paragraph(figure.start)
+        clause_cues = context.cues_in(text[clause_start : figure.start], time)
+        sentence_cues = self._cues(sentence_start, clause_start)
+        written = _period_of(left.time, time) if left.time else None
+        lead = paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
+        cue = (
+            (Cue(written) if written else context.NO_CUE)
+            or context.last_cue(clause_cues)
+            or context.last_cue(sentence_cues)
+            or lead
+        )
+        in_target_list = paragraph.targets_from is not None and paragraph.targets_from <= figure.start
+        before = text[sentence_start : figure.start]
+        target_cue = left.target or in_target_list or context.has_target_cue(before)
+        estimate_cue = left.estimate or context.has_estimate_cue(before)
+
+        year: int | None = None
+        span: Period | None = None  # a span that dates the figure
+        chain = self.headings.time_chain(sentence_start)  # sections start at line starts: one chain per sentence
+        if cue.period is not None:
+            if cue.is_span:
+                span = cue.period
+            else:
+                year = cue.period.last
+        elif in_target_list and time.report_year is not None:
+            year = time.report_year
+        else:
+            for heading in chain:
+                if heading.year is not None:
+                    year = heading.year
+                    if not heading.numbered and time.report_year is not None:
+                        plans = context.has_plan_cue(before)
+                        year = _weakly_dated(year, time.report_year, plans=plans, paragraph_plans=paragraph.plans)
+                    break
+                if heading.span is not None:
+                    span = heading.span
+                    break
+                if heading.target is not None and time.report_year is not None:
+                    year = time.report_year if heading.target else time.review_year
+                    break
+            else:
+                year = time.report_year if target_cue else time.review_year
+        base = context.base_year(clause_cues) or context.base_year(sentence_cues)
+        average_span = (
+            _first_span(clause_cues + sentence_cues)
+            or (Period(base + 1, year) if base is not None and year is not None and year - base > 1 else None)
+            or (lead.period if lead.is_span else None)
+            or next((h.span for h in chain if h.span is not None), None)
+        )
+
+        stock = left.reach or figure.form == "ratio" or _is_relative(figure.unit)  # a rate or a level reached
+        period: Period | None
+        basis: Basis
+        if left.average or (left.every_year and reading.measure == "growth"):
+            period, basis = span or average_span or _year_period(year), "average_annual"
+        elif span is not None:
+            if reading.measure == "growth" or not stock:
+                period, basis = span, "cumulative"
+            else:
+                period, basis = Period(span.last, span.last), "annual"
+        elif base is not None and year is not None and reading.measure == "growth" and year - base > 1:
+            period, basis = Period(base + 1, year), "cumulative"
+        else:
+            period = _year_period(year)
+            cumulative = left.cumulative or "累计" in text[clause_start : figure.start]
+            basis = "cumulative" if cumulative else "annual"
+        reading.period = period.label() if period else None
+        reading.basis = basis
+        if period is not None and time.report_year is not None:
+            reading.kind = "target" if period.last >= time.report_year else ("estimate" if estimate_cue else "actual")
+        else:
+            reading.kind = "target" if target_cue else ("estimate" if estimate_cue else "actual")
+
+    def _cues(self, start: int, end: int) -> list[Cue]:
+        key = (start, end)
+        if key not in self._cue_cache:
+            self._cue_cache[key] = context.cues_in(self.text[start:end], self.time)
+        return self._cue_cache[key]
+
+    def _paragraph(self, position: int) -> _Paragraph:
+        start, end = self.layout.paragraph(position)
+        if start not in self._paragraphs:
+            _, opening_end = self.layout.clause(start)
+            list_end = context.target_list_end(self.text[start:end])
+            self._paragraphs[start] = _Paragraph(
+                opening_end=opening_end,
+                opening=context.opening_cue(self.text[start:opening_end], self.time),
+                targets_from=None if list_end is None else start + list_end,
+                plans=context.has_plan_cue(self.text[start:end]),
+            )
+        return self._paragraphs[start]
+
+
+@dataclass(frozen=True, slots=True)
+class _Paragraph:
+    """What a paragraph says for all its figures."""
+
+    opening_end: int  # end of its first clause
+    opening: Cue  # a year or span it opens with: "——五年来，…", "2021年是…"
+    targets_from: int | None  # after "…主要预期目标是：" everything is a target
+    plans: bool  # it has a word of planning (计划, 力争, 目标 …)
+
+
+def _weakly_dated(year: int, report_year: int, *, plans: bool, paragraph_plans: bool) -> int:
+    """The year of a figure under a news title line ("回顾2024年", "开拓2025年"), which dates its part less firmly
+    than a numbered heading: a sentence that plans (计划, 力争 …) is a target, and a paragraph that states figures
+    without a word of planning reports outcomes — page layouts move paragraphs across such title lines."""
+    if plans:
+        return max(year, report_year)
+    if year >= report_year and not paragraph_plans:
+        return report_year - 1
+    return year
+
+
+def _share_verb(left: Left, previous: Left) -> None:
+    if left.qualifier is None:  # "整改率达97%、99%、100%"
+        left.qualifier = previous.qualifier
+    left.direction = previous.direction
+    left.level_verb = previous.level_verb
+    left.reach = previous.reach
+    left.average = left.average or previous.average
+    left.cumulative = left.cumulative or previous.cumulative
+    left.estimate = left.estimate or previous.estimate
+    left.target = left.target or previous.target
+    if left.role is None:
+        left.role = previous.role
+
+
+def _period_of(written: str, time: DocumentTime) -> Period | None:
+    if written[:4].isdigit():
+        year = int(written[:4])
+        return Period(year, year)
+    if time.report_year is None:
+        return None
+    year = time.report_year if written == "今年" else time.report_year - 1
+    return Period(year, year)
+
+
+def _year_period(year: int | None) -> Period | None:
+    return None if year is None else Period(year, year)
+
+
+def _first_span(cues: list[Cue]) -> Period | None:
+    for cue in cues:
+        if cue.is_span and cue.period is not None:
+            return cue.period
+    return None
+
+
+def _is_relative(unit: str | None) -> bool:
+    """A share, rate, change or multiple rather than an amount (no unit: a ratio's part)."""
+    return unit is None or unit in RELATIVE_UNITS
+
+
+def _split_name(name: str, count: int) -> list[str] | None:
+    """Split "城镇和农村常住居民人均可支配收入" into count names, sharing the head: 城镇常住居民… / 农村常住居民…."""
+    for separators in _NAME_SEPARATORS:
+        parts = [p for p in re.split("|".join(separators), name) if p]
+        if len(parts) == count:
+            head = parts[-1]
+            return [
+                part + head[len(part) :] if len(part) <= 3 < len(head) - len(part) else part for part in parts[:-1]
+            ] + [head]
+    return None
+
+
+def _metric(reading: _Reading, text: str, headings: _Headings, region: str | None) -> Metric:
+    figure, left = reading.figure, reading.left
+    sign = Decimal(-1) if left.direction == "down" else Decimal(1)
+    value = figure.value * sign
+    value_high = figure.value_high * sign if figure.value_high is not None else None
+    value_std, unit_std = _standard(reading, value)
+    name = reading.name
+    if figure.form == "ratio":
+        if reading.indicator == "INDUSTRY_STRUCTURE" and figure.parts == 3:
+            name = f"{name}({_STRUCTURE_PARTS[figure.part]})"
+        else:
+            name = f"{name}({figure.part + 1}/{figure.parts})"
+    qualifier = figure.suffix or figure.approx or left.qualifier
+    if qualifier is None and value_high is not None:
+        qualifier = "range"
+    sentence_start, sentence_end = reading.sentence
+    return Metric(
+        indicator=reading.indicator,
+        name=name,
+        region=region,
+        period=reading.period,
+        kind=reading.kind,
+        measure=reading.measure,
+        basis=reading.basis,
+        value=value,
+        value_high=value_high,
+        unit=figure.unit,
+        value_std=value_std,
+        unit_std=unit_std,
+        qualifier=qualifier,
+        sentence=text[sentence_start:sentence_end].strip(),
+        start=figure.start,
+        end=figure.end,
+        section=headings.innermost(figure.start),
+    )
+
+
+def _standard(reading: _Reading, value: Decimal) -> tuple[Decimal | None, str | None]:
+    figure = reading.figure
+    if figure.form == "ratio":
+        return (value, "%") if figure.percent_parts else (None, None)
+    if figure.unit == "番":
+        return (Decimal(2) ** int(figure.value) - 1) * 100 * (value / figure.value), "%"
+    if figure.unit == "成":
+        return value * 10, "%"
+    if figure.unit == "倍" and reading.measure == "growth":
+        return value * 100, "%"
+    return standardize(value, figure.unit)

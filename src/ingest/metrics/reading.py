@@ -1,0 +1,214 @@
+"""Reading the words on either side of a figure: its verb, qualifier, adverbs, time and name.
+
+Chinese reports state a figure as ``[name][adverbs][verb][qualifier]<figure>[qualifier]``:
+"城镇登记失业率控制在4.5%以内", "地区生产总值年均增长3%", "国内生产总值达到134.9万亿元". ``read_left`` peels
+those parts off the text before a figure from the right; ``read_right`` reads the noun a counted figure
+modifies ("24家企业获批…" → 企业).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Direction = Literal["up", "down"]
+Role = Literal["from", "to"]
+
+_PREFIX_QUALIFIERS = {
+    "不低于": "不低于",
+    "不少于": "不少于",
+    "不超过": "不超过",
+    "不高于": "不高于",
+    "不到": "不到",
+    "超过": "超过",
+    "突破": "突破",
+    "接近": "近",
+    "将近": "近",
+    "约为": "约",
+    "大约": "约",
+    "达到": "达",
+    "可达": "达",
+    "高于": "高于",
+    "低于": "低于",
+    "力争": "力争",
+    "约": "约",
+    "近": "近",
+    "超": "超过",
+    "逾": "超过",
+    "达": "达",
+}
+_QUALIFIER_END = re.compile("(?:" + "|".join(sorted(_PREFIX_QUALIFIERS, key=len, reverse=True)) + ")$")
+_TIME_END = re.compile(r"(?:(?:19|20)\d{2}\s*年|去年|今年|上年|当年)(?:底|末)?的?$")
+_FROM_END = re.compile(r"(?:由|从)$")
+_PARTICLE_END = re.compile(r"(?:的|了|按)$")
+
+_UP = "增长|增加|提高|上涨|上升|提升|扩大|回升|增"
+_DOWN = "下降|减少|降低|回落|下滑|缩小|压缩|压减|削减|缩减|减"
+_GROWTH_UP_END = re.compile(
+    r"(?:增收|增支|增长|增加|提高|上涨|上升|提升|扩大|回升|增速|增幅|涨幅|增长幅度)(?:为|达|是|了)?$"
+)
+_GROWTH_DOWN_END = re.compile(
+    r"(?:减收|减支|下降|减少|降低|回落|下滑|缩小|压缩|压减|削减|减量|缩减|降幅|下降幅度)(?:为|达|是|了)?$"
+)
+_LEVEL_REACH_END = re.compile(
+    rf"(?:(?:{_UP}|{_DOWN}|发展|跃升|降|调整|优化)(?:到|至|为)|跃上|稳定在|控制在|保持在|维持在|为|是)$"
+)
+_LEVEL_END = re.compile(r"(?:占|实现|完成|有|安排)$")
+_DOWN_VERBS = frozenset(("压缩", "削减", "压减", "减少", "降低", "下降"))
+_VERB_OBJECT = re.compile(r"压缩|削减|压减|减少|降低|提高|增加(?!值)")
+_GROWTH_NOUN_END = re.compile(r"(增长|增速|增幅|涨幅|增长率|降幅|下降|降低)(?:预期目标|目标)?$")
+_ADVERB_END = re.compile(
+    r"(?:平均每年|每年平均|年均|每年|平均|实际|名义|同比|分别|均|都|五年累计|累计|合计|总计|共计|共|首次|再|又|将|要"
+    r"|力争|确保|争取|计划|拟|预计|全年|持续|同期|已经|已|继续|进一步|仅|只|总共|基本|就|也|还"
+    r"|(?:比|较|与)(?:上年末?|去年|上一年|年初|前五年|(?:19|20)\d{2}\s*年)(?:末|底|同期)?(?:相比)?"
+    r"|在(?:19|20)\d{2}\s*年的?基础上|按可比价格?计算|同口径)$"
+)
+_AVERAGE = ("平均每年", "每年平均", "年均")
+_CUMULATIVE = ("累计", "五年累计")
+_TARGET_ADVERBS = ("力争", "确保", "争取", "计划", "拟")
+
+_LEADING = re.compile(
+    r"^(?:[—\-\s,，、。;；:：()（）]+|其中|预计|全(?:州|市|省|县|区|国|盟|旗|年)|我(?:州|市|省|县|区|国)|今年|去年|当年|年内"
+    r"|过去一年|一年来|五年来|过去五年|五年|新的一年|同时|此外|另外|实现|完成|达到|累计|合计|共计|总计|共有|共|力争|确保"
+    r"|争取|计划|拟|要|将|进一步|主要表现在|平均每年|每年平均|年均|每年|实施|落实|推进|开展|组织|举办|(?:到|至|截至)?(?:19|20)\d{2}\s*年(?:底|末)?的?|并|还|再|又|使|对)"
+)
+_ENUMERATION = re.compile(r"(?<![高中初平同相均对优上下])等(?![级于待同])")
+_MAX_NAME = 32
+_WINDOW = 16  # longer than any word the end-anchored patterns match
+
+_RIGHT_STOP = re.compile(
+    r"[，,。；;、：:!?！？\n()（）\d]|[和及与](?=\d)|全部|全面|相继|顺利|圆满|获批|获评|获得|荣获|获|入选|纳入|受益|建成|开工|完工"
+    r"|投产|实现|完成|通过|用于|投入|进入|被|参加|落户|摘帽|出列|脱贫|治愈|达标|开放|上市|入驻|得到|列入|接受|享受|覆盖"
+    r"|参与|提供|配备|配齐|惠及|的|在|已|将|正|均|都|分别|撬动|向社会|以上|以下|左右|累计|大关|新台阶|排名|排|实施|支持|增加|增长|提高|提升|下降|减少|降低|上升|上涨|达到|降至|比|同比|占|扩大|发展到|到|至|率先"
+)
+_MAX_RIGHT = 16
+_PUNCTUATION = re.compile(r"[，,。；;：:!?！？\n]")
+
+
+@dataclass(slots=True)
+class Left:
+    """What the text before a figure says about it."""
+
+    name: str = ""
+    qualifier: str | None = None
+    direction: Direction | None = None  # growth verb: up or down
+    level_verb: bool = False
+    reach: bool = False  # a level reached (达到, 发展到, 为): a stock, not a flow
+    average: bool = False
+    cumulative: bool = False
+    target: bool = False
+    estimate: bool = False
+    time: str | None = None  # the time written right before the figure: "2007年", "去年"
+    role: Role | None = None  # 由/从 … or … 增加到: one end of a change
+    every_year: bool = False  # 每年: average annual growth, or a yearly amount
+    verb_object: bool = False  # the growth verb came before the name: "压缩一般性支出20%"
+
+    @property
+    def has_verb(self) -> bool:
+        return self.direction is not None or self.level_verb
+
+
+def read_left(text: str) -> Left:
+    """Peel qualifier, time, verb and adverbs off the text before a figure; what remains is its name."""
+    left = Left()
+    rest = text.rstrip()
+    while True:
+        before = rest
+        if left.qualifier is None and not left.has_verb and (m := _at_end(_QUALIFIER_END, rest)):
+            left.qualifier = _PREFIX_QUALIFIERS[m.group()]
+            left.reach = left.qualifier in ("达", "突破", "超过")
+            rest = rest[: m.start()]
+        if left.time is None and not left.has_verb and (m := _at_end(_TIME_END, rest)):
+            left.time = m.group().rstrip("的底末")
+            rest = rest[: m.start()]
+        if (m := _at_end(_FROM_END, rest)) and not left.has_verb:
+            left.role = "from"
+            rest = rest[: m.start()]
+        if m := _at_end(_PARTICLE_END, rest):
+            rest = rest[: m.start()]
+        if not left.has_verb:
+            rest = _read_verb(rest, left)
+        if m := _at_end(_ADVERB_END, rest):
+            _read_adverb(m.group(), left)
+            rest = rest[: m.start()]
+        if rest == before:
+            break
+    left.name = _trim_name(rest, left)
+    if left.direction is None:
+        _read_growth_in_name(left)
+    return left
+
+
+def _read_growth_in_name(left: Left) -> None:
+    """Growth written into the name: "压缩一般性支出20%" (verb before its object), "涨幅控制在4.8%" (a growth noun)."""
+    if not left.level_verb and (m := _VERB_OBJECT.search(left.name)) and m.end() < len(left.name):
+        left.direction = "down" if m.group() in _DOWN_VERBS else "up"
+        left.verb_object = True
+        left.name = left.name[m.end() :]
+    elif m := _at_end(_GROWTH_NOUN_END, left.name):
+        left.direction = "down" if m.group(1) in _DOWN_VERBS or m.group(1) == "降幅" else "up"
+
+
+def _at_end(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """``pattern`` (anchored with $, no longer than _WINDOW) at the end of text, without scanning all of it."""
+    return pattern.search(text, max(0, len(text) - _WINDOW))
+
+
+def _read_verb(rest: str, left: Left) -> str:
+    if m := _at_end(_GROWTH_DOWN_END, rest):
+        left.direction = "down"
+    elif m := _at_end(_GROWTH_UP_END, rest):
+        left.direction = "up"
+    elif m := _at_end(_LEVEL_REACH_END, rest):
+        left.level_verb = left.reach = True
+        if m.group()[-1] in "到至":
+            left.role = "to"
+    elif m := _at_end(_LEVEL_END, rest):
+        left.level_verb = True
+    else:
+        return rest
+    return rest[: m.start()]
+
+
+def _read_adverb(adverb: str, left: Left) -> None:
+    if adverb in _AVERAGE:
+        left.average = True
+    elif adverb == "每年":
+        left.every_year = True
+    elif adverb in _CUMULATIVE:
+        left.cumulative = True
+    elif adverb in _TARGET_ADVERBS:
+        left.target = True
+        if adverb == "力争" and left.qualifier is None:
+            left.qualifier = "力争"
+    elif adverb == "预计":
+        left.estimate = True
+
+
+def _trim_name(name: str, left: Left) -> str:
+    while m := _LEADING.match(name):
+        if not m.group():
+            break
+        _read_adverb(m.group(), left)
+        name = name[m.end() :]
+    parts = _ENUMERATION.split(name)
+    if len(parts) > 1:
+        name = parts[-1] or parts[-2]  # "木耳、灵芝、桑黄等食(药)用菌" → 食(药)用菌
+    name = name.strip("，,、 ")
+    return name[-_MAX_NAME:]
+
+
+def read_right(text: str, *, stop_at_verbs: bool = True) -> str:
+    """The noun right after a counted figure, up to a verb or punctuation: "家企业获批…" → "企业"."""
+    stop = (_RIGHT_STOP if stop_at_verbs else _PUNCTUATION).search(text, 0, _MAX_RIGHT)
+    noun = text[: stop.start()] if stop else text[:_MAX_RIGHT]
+    return noun.strip()
+
+
+def after_separator(text: str) -> str:
+    """The part of the text between two figures of one clause that belongs to the second."""
+    for separator in ("、", "，", ","):
+        if separator in text:
+            return text.rsplit(separator, 1)[1]
+    return text.lstrip("和及与或")
