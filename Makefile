@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
-UV := $(VENV)/.uv/bin/uv
+# uv from PATH when there is one; otherwise pip installs it into .uv/, a small venv of its own.
+UV := $(or $(shell command -v uv 2>/dev/null),.uv/bin/uv)
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
@@ -12,10 +13,9 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 setup: $(VENV)/.synced
 
-# uv itself lives in its own small venv, so a machine needs nothing but python3 and pip.
-$(UV):
-	$(PYTHON) -m venv $(VENV)/.uv
-	$(VENV)/.uv/bin/pip install --quiet 'uv==0.13.9'
+.uv/bin/uv:
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet 'uv==0.13.9'
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(shell command -v $(PYTHON))
@@ -41,5 +41,10 @@ eval: setup
 	$(VENV)/bin/python -m eval.sections_eval
 	$(VENV)/bin/python -m eval.metrics_eval
 
+# Results go to bench/results/; `make bench N=10000` is the large run (view latency and memory at 10,000 documents).
+N ?= 1000
+bench: setup
+	$(VENV)/bin/python -m bench.run --pages $(N)
+
 clean:
-	rm -rf $(VENV) .prefect .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .uv .prefect .pytest_cache .mypy_cache .ruff_cache
