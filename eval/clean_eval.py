@@ -39,6 +39,7 @@ from typing import Any
 import trafilatura
 from trafilatura.settings import Document as TrafilaturaDocument
 
+from eval.scoring import Counts
 from ingest.clean import clean_html
 from ingest.encoding import decode_html
 
@@ -80,32 +81,14 @@ CHROME_LINES = (
 
 
 @dataclass(frozen=True, slots=True)
-class Overlap:
-    matched: int
-    predicted: int
-    gold: int
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
-
-    def __add__(self, other: Overlap) -> Overlap:
-        return Overlap(self.matched + other.matched, self.predicted + other.predicted, self.gold + other.gold)
-
-
-@dataclass(frozen=True, slots=True)
 class Result:
-    body: Overlap
+    body: Counts
     title: bool
     date: bool
     milliseconds: float
 
 
-def character_overlap(predicted: list[str], gold: list[str]) -> Overlap:
+def character_overlap(predicted: list[str], gold: list[str]) -> Counts:
     """Characters (whitespace left out) the two paragraph lists share, aligned in order."""
     predicted = ["".join(paragraph.split()) for paragraph in predicted if paragraph.strip()]
     gold = ["".join(paragraph.split()) for paragraph in gold if paragraph.strip()]
@@ -119,7 +102,7 @@ def character_overlap(predicted: list[str], gold: list[str]) -> Overlap:
                 None, "".join(predicted[p_start:p_end]), "".join(gold[g_start:g_end]), autojunk=False
             )
             matched += sum(block.size for block in characters.get_matching_blocks())
-    return Overlap(matched, sum(map(len, predicted)), sum(map(len, gold)))
+    return Counts(matched, sum(map(len, predicted)), sum(map(len, gold)))
 
 
 def exact_lines(predicted: list[str], gold: list[str]) -> float:
@@ -184,7 +167,7 @@ def demo_site_report() -> None:
     except ImportError:
         print("demo site: ingest.demo_site not available, skipped")
         return
-    total = Overlap(0, 0, 0)
+    total = Counts(0, 0, 0)
     exact = pages = 0
     leaks: list[str] = []
     for template in ("trs", "second"):
@@ -207,7 +190,7 @@ def demo_site_report() -> None:
 
 def main() -> int:
     score_headings = heading_scorer()
-    ours_total = theirs_total = Overlap(0, 0, 0)
+    ours_total = theirs_total = Counts(0, 0, 0)
     headings_total = [0, 0, 0]
     failures: list[str] = []
     header = f"{'page':26} {'KB':>4} {'P':>6} {'R':>6} {'lines':>6} {'title':>5} {'date':>5} {'leaks':>5} {'ms':>6}"

@@ -39,6 +39,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from eval.scoring import PrecisionRecall
 from ingest.metrics import extract_metrics
 from ingest.metrics.vocabulary import normalize_name
 from ingest.model import Metric, Section
@@ -66,7 +67,7 @@ class Document:
 
 
 @dataclass(slots=True)
-class Tally:
+class Tally(PrecisionRecall):
     matched: int = 0
     predicted: int = 0
     gold: int = 0
@@ -75,19 +76,6 @@ class Tally:
         self.matched += other.matched
         self.predicted += other.predicted
         self.gold += other.gold
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     def row(self, label: str) -> str:
         return (

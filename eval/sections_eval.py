@@ -23,6 +23,7 @@ from pathlib import Path
 
 import lxml.html
 
+from eval.scoring import Counts
 from ingest.model import Section, SectionKind
 from ingest.sections import split_sections
 
@@ -48,24 +49,6 @@ class GoldDocument:
     text_from: str  # "file", "json:FIELD" or "html:#ID"
     depth: int  # the gold lists every heading of levels 1..depth
     headings: list[GoldHeading]
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    matched: int
-    predicted: int
-    gold: int
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(self.matched + other.matched, self.predicted + other.predicted, self.gold + other.gold)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,18 +35,23 @@ def demo_site() -> Iterator[DemoSite]:
         yield site
 
 
+def demo_source_for(site: DemoSite, **options: object) -> Source:
+    """A demo site as a source, with politeness relaxed so tests run quickly; ``options`` override fields."""
+    settings: dict[str, object] = {
+        "name": "demo",
+        "region": "延边朝鲜族自治州",
+        "start_urls": site.list_urls,
+        "allow_private": True,
+        "rate_limit": 100.0,
+        "max_retries": 2,
+        "timeout": 5.0,
+    }
+    return Source.model_validate(settings | options)
+
+
 @pytest.fixture
 def demo_source(demo_site: DemoSite) -> Source:
-    """The demo site as a source, with politeness relaxed so tests run quickly."""
-    return Source(
-        name="demo",
-        region="延边朝鲜族自治州",
-        start_urls=demo_site.list_urls,
-        allow_private=True,
-        rate_limit=50.0,
-        max_retries=2,
-        timeout=10.0,
-    )
+    return demo_source_for(demo_site)
 
 
 @pytest.fixture

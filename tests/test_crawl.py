@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from ingest.demo_site import DemoSite, Fault
 from ingest.errors import ConfigError
 from ingest.fetch import Fetcher, WarcArchive, read_record
 from ingest.sources import Source
+from tests.conftest import demo_source_for
 
 # The demo's 政府工作报告 column, newest first, two per list page (page_size=2), and its 要闻动态 column.
 REPORT_2021 = "/zwgk/zfgzbg/202207/t20220711_437062.html"  # listed 2022-07-11
@@ -23,33 +23,18 @@ UPCOMING = "/xwzx/ywdt/202503/t20250305_518846.html"  # listed once published
 FIRST_LISTS = {"/zwgk/zfgzbg/index.html", "/xwzx/ywdt/index.html"}
 
 
-@pytest.fixture
-def site() -> Iterator[DemoSite]:
-    with DemoSite() as demo:
-        yield demo
-
-
 def source_for(site: DemoSite, **options: object) -> Source:
-    settings: dict[str, object] = {
-        "name": "demo",
-        "region": "延边朝鲜族自治州",
-        "start_urls": site.list_urls,
-        "allow_private": True,
-        "rate_limit": 100.0,
-        "max_retries": 1,
-        "timeout": 5.0,
-    }
-    return Source.model_validate(settings | options)
+    return demo_source_for(site, **({"max_retries": 1} | options))
 
 
 def run(
-    site: DemoSite,
+    demo_site: DemoSite,
     known: dict[str, KnownArticle],
     tmp_path: Path | None = None,
     **options: object,
 ) -> list[CrawledPage]:
     """One crawl; like the pipeline, articles that loaded become known with their validators."""
-    source = source_for(site)
+    source = source_for(demo_site)
     archive = WarcArchive(tmp_path, name="crawl") if tmp_path is not None else None
     with Fetcher(source, archive, backoff_base=0.01) as fetcher:
         pages = list(crawl(source, fetcher, known, **options))  # type: ignore[arg-type]
@@ -62,34 +47,34 @@ def run(
     return pages
 
 
-def articles(site: DemoSite, pages: list[CrawledPage]) -> dict[str, int | None]:
+def articles(demo_site: DemoSite, pages: list[CrawledPage]) -> dict[str, int | None]:
     """Article path → status of its fetch."""
-    prefix = site.base_url
+    prefix = demo_site.base_url
     return {p.result.url.removeprefix(prefix): p.result.status for p in pages if p.role == "article"}
 
 
-def lists(site: DemoSite, pages: list[CrawledPage]) -> list[str]:
-    return [p.result.url.removeprefix(site.base_url) for p in pages if p.role == "list"]
+def lists(demo_site: DemoSite, pages: list[CrawledPage]) -> list[str]:
+    return [p.result.url.removeprefix(demo_site.base_url) for p in pages if p.role == "list"]
 
 
-def test_the_first_scheduled_run_pages_through_and_fetches_everything(site: DemoSite, tmp_path: Path) -> None:
-    pages = run(site, {}, tmp_path, mode="scheduled")
-    assert articles(site, pages) == {REPORT_2021: 200, NATIONAL_2008: 200, NATIONAL_1978: 200, NEWS_2025: 200}
-    assert sorted(lists(site, pages)) == sorted([*FIRST_LISTS, "/zwgk/zfgzbg/index_1.html"])
-    report = next(p for p in pages if p.result.url == site.url(REPORT_2021))
+def test_the_first_scheduled_run_pages_through_and_fetches_everything(demo_site: DemoSite, tmp_path: Path) -> None:
+    pages = run(demo_site, {}, tmp_path, mode="scheduled")
+    assert articles(demo_site, pages) == {REPORT_2021: 200, NATIONAL_2008: 200, NATIONAL_1978: 200, NEWS_2025: 200}
+    assert sorted(lists(demo_site, pages)) == sorted([*FIRST_LISTS, "/zwgk/zfgzbg/index_1.html"])
+    report = next(p for p in pages if p.result.url == demo_site.url(REPORT_2021))
     assert report.link is not None and report.link.published == date(2022, 7, 11)
     assert report.result.warc is not None
     assert read_record(tmp_path, report.result.warc).body == report.result.body
 
 
-def test_an_unchanged_site_costs_the_first_list_pages_and_conditional_requests(site: DemoSite) -> None:
+def test_an_unchanged_site_costs_the_first_list_pages_and_conditional_requests(demo_site: DemoSite) -> None:
     known: dict[str, KnownArticle] = {}
-    run(site, known, mode="scheduled")
-    site.reset()
+    run(demo_site, known, mode="scheduled")
+    demo_site.reset()
 
-    pages = run(site, known, mode="scheduled")
-    assert articles(site, pages) == {REPORT_2021: 304, NATIONAL_2008: 304, NEWS_2025: 304}
-    requests = site.requests()
+    pages = run(demo_site, known, mode="scheduled")
+    assert articles(demo_site, pages) == {REPORT_2021: 304, NATIONAL_2008: 304, NEWS_2025: 304}
+    requests = demo_site.requests()
     plain = {r.path for r in requests if r.if_none_match is None}
     conditional = {r.path: r.status for r in requests if r.if_none_match is not None}
     assert plain == {"/robots.txt", *FIRST_LISTS}
@@ -97,47 +82,47 @@ def test_an_unchanged_site_costs_the_first_list_pages_and_conditional_requests(s
     assert len(requests) == 6  # robots.txt, two list pages, three conditional requests
 
 
-def test_a_new_article_and_an_edited_one_are_fetched_the_rest_is_not(site: DemoSite) -> None:
+def test_a_new_article_and_an_edited_one_are_fetched_the_rest_is_not(demo_site: DemoSite) -> None:
     known: dict[str, KnownArticle] = {}
-    run(site, known, mode="scheduled")
-    site.faults.publish_upcoming()
-    site.faults.edit(NEWS_2025)
+    run(demo_site, known, mode="scheduled")
+    demo_site.faults.publish_upcoming()
+    demo_site.faults.edit(NEWS_2025)
 
-    pages = run(site, known, mode="scheduled")
-    assert articles(site, pages) == {UPCOMING: 200, NEWS_2025: 200, REPORT_2021: 304, NATIONAL_2008: 304}
-    new = next(p for p in pages if p.result.url == site.url(UPCOMING))
-    assert [r.if_none_match for r in site.requests() if r.path == UPCOMING] == [None]
+    pages = run(demo_site, known, mode="scheduled")
+    assert articles(demo_site, pages) == {UPCOMING: 200, NEWS_2025: 200, REPORT_2021: 304, NATIONAL_2008: 304}
+    new = next(p for p in pages if p.result.url == demo_site.url(UPCOMING))
+    assert [r.if_none_match for r in demo_site.requests() if r.path == UPCOMING] == [None]
     assert new.link is not None and new.link.title
 
 
-def test_a_failed_article_is_fetched_again_by_the_next_run(site: DemoSite) -> None:
-    site.faults.add(Fault("status", path=NATIONAL_2008))
+def test_a_failed_article_is_fetched_again_by_the_next_run(demo_site: DemoSite) -> None:
+    demo_site.faults.add(Fault("status", path=NATIONAL_2008))
     known: dict[str, KnownArticle] = {}
-    first = run(site, known, mode="scheduled")
-    failed = next(p for p in first if p.result.url == site.url(NATIONAL_2008))
+    first = run(demo_site, known, mode="scheduled")
+    failed = next(p for p in first if p.result.url == demo_site.url(NATIONAL_2008))
     assert failed.result.error == "HTTP 500 (gave up after 2 attempts)"
-    assert articles(site, first)[REPORT_2021] == 200  # the rest of the run loads
+    assert articles(demo_site, first)[REPORT_2021] == 200  # the rest of the run loads
 
-    site.reset()
-    second = run(site, known, mode="scheduled")
+    demo_site.reset()
+    second = run(demo_site, known, mode="scheduled")
     # the first list page still holds an unknown article, so paging goes on to index_1 as well
-    assert articles(site, second) == {NATIONAL_2008: 200, REPORT_2021: 304, NEWS_2025: 304, NATIONAL_1978: 304}
-    assert site.url(NATIONAL_2008) in known
+    assert articles(demo_site, second) == {NATIONAL_2008: 200, REPORT_2021: 304, NEWS_2025: 304, NATIONAL_1978: 304}
+    assert demo_site.url(NATIONAL_2008) in known
 
 
-def test_a_failed_list_page_is_logged_and_retried_when_asked(site: DemoSite) -> None:
-    site.faults.add(Fault("status", path="/zwgk/zfgzbg/index_1.html", status=502))
+def test_a_failed_list_page_is_logged_and_retried_when_asked(demo_site: DemoSite) -> None:
+    demo_site.faults.add(Fault("status", path="/zwgk/zfgzbg/index_1.html", status=502))
     known: dict[str, KnownArticle] = {}
-    first = run(site, known, mode="scheduled")
+    first = run(demo_site, known, mode="scheduled")
     failed = [p.result for p in first if p.role == "list" and p.result.error]
     assert [(r.url, r.error) for r in failed] == [
-        (site.url("/zwgk/zfgzbg/index_1.html"), "HTTP 502 (gave up after 2 attempts)")
+        (demo_site.url("/zwgk/zfgzbg/index_1.html"), "HTTP 502 (gave up after 2 attempts)")
     ]
-    assert NATIONAL_1978 not in articles(site, first)
+    assert NATIONAL_1978 not in articles(demo_site, first)
 
-    site.reset()
-    second = run(site, known, mode="scheduled", retry_lists=[site.url("/zwgk/zfgzbg/index_1.html")])
-    assert articles(site, second)[NATIONAL_1978] == 200
+    demo_site.reset()
+    second = run(demo_site, known, mode="scheduled", retry_lists=[demo_site.url("/zwgk/zfgzbg/index_1.html")])
+    assert articles(demo_site, second)[NATIONAL_1978] == 200
 
 
 def test_backfill_fetches_exactly_the_window_and_stops_paging_below_it() -> None:
@@ -150,12 +135,12 @@ def test_backfill_fetches_exactly_the_window_and_stops_paging_below_it() -> None
         assert not requested & {NATIONAL_2008, NATIONAL_1978, NEWS_2025}
 
 
-def test_backfill_rechecks_known_articles_in_the_window(site: DemoSite) -> None:
+def test_backfill_rechecks_known_articles_in_the_window(demo_site: DemoSite) -> None:
     known: dict[str, KnownArticle] = {}
-    first = run(site, known, mode="backfill", since=date(2000, 1, 1))
-    assert articles(site, first) == {REPORT_2021: 200, NATIONAL_2008: 200, NEWS_2025: 200}
-    pages = run(site, known, mode="backfill", since=date(2000, 1, 1), until=date(2022, 12, 31))
-    assert articles(site, pages) == {REPORT_2021: 304, NATIONAL_2008: 304}
+    first = run(demo_site, known, mode="backfill", since=date(2000, 1, 1))
+    assert articles(demo_site, first) == {REPORT_2021: 200, NATIONAL_2008: 200, NEWS_2025: 200}
+    pages = run(demo_site, known, mode="backfill", since=date(2000, 1, 1), until=date(2022, 12, 31))
+    assert articles(demo_site, pages) == {REPORT_2021: 304, NATIONAL_2008: 304}
 
 
 def test_the_second_cms_template_is_crawled_with_no_site_specific_code() -> None:
@@ -167,9 +152,9 @@ def test_the_second_cms_template_is_crawled_with_no_site_specific_code() -> None
         assert len([p for p in pages if p.role == "list"]) > len(second.list_urls)  # it paged
 
 
-def test_an_empty_backfill_window_is_a_config_error(site: DemoSite) -> None:
+def test_an_empty_backfill_window_is_a_config_error(demo_site: DemoSite) -> None:
     with pytest.raises(ConfigError, match="window is empty"):
-        run(site, {}, mode="backfill", since=date(2024, 1, 1), until=date(2023, 1, 1))
+        run(demo_site, {}, mode="backfill", since=date(2024, 1, 1), until=date(2023, 1, 1))
 
 
 def test_list_pages_are_bounded_and_never_read_twice() -> None:
