@@ -50,10 +50,13 @@ def test_shipped_sources_files_are_valid() -> None:
     [
         ("not toml [", "is not valid TOML"),
         ("x = 1", "has no [[sources]] entries"),
-        (MINIMAL.replace('rate_limit = 2.0', 'rate_limit = -1'), "source yanbian: rate_limit"),
+        (MINIMAL.replace("rate_limit = 2.0", "rate_limit = -1"), "source yanbian: rate_limit"),
         (MINIMAL.replace('name = "yanbian"', 'name = "Yan Bian"'), "name"),
         (MINIMAL.replace("http://127.0.0.1:8765/zwgk", "ftp://127.0.0.1:8765/zwgk"), "not an http(s) URL"),
-        (MINIMAL.replace('allowed_hosts = ["127.0.0.1:8765"]', 'allowed_hosts = ["other.org"]'), "not on allowed_hosts"),
+        (
+            MINIMAL.replace('allowed_hosts = ["127.0.0.1:8765"]', 'allowed_hosts = ["other.org"]'),
+            "not on allowed_hosts",
+        ),
         (MINIMAL + 'colour = "red"\n', "colour"),
         (MINIMAL + MINIMAL, "names a source twice"),
     ],

@@ -65,9 +65,7 @@ class Source(BaseModel):
     @model_validator(mode="after")
     def _start_urls_are_allowed(self) -> Self:
         if not self.allowed_hosts:
-            object.__setattr__(
-                self, "allowed_hosts", sorted({urlsplit(u).netloc.lower() for u in self.start_urls})
-            )
+            object.__setattr__(self, "allowed_hosts", sorted({urlsplit(u).netloc.lower() for u in self.start_urls}))
         for url in self.start_urls:
             if not self.allows_host(url):
                 raise ValueError(f"start URL {url!r} is not on allowed_hosts {self.allowed_hosts}")
