@@ -148,3 +148,39 @@ def test_export_writes_every_public_view_as_parquet(paths: WarehousePaths, demo_
             [(n,)] = run_query(con, f"SELECT count(*) FROM read_parquet('{tmp_path / 'out' / view}.parquet')").rows
             assert n == counts[view]
     assert counts["documents_current"] >= 2 and counts["metrics_current"] > 0
+
+
+def test_a_page_that_keeps_failing_is_logged_the_rest_loads_and_the_next_run_catches_up(
+    paths: WarehousePaths, demo_site: DemoSite, demo_source: Source
+) -> None:
+    from ingest.demo_site import Fault
+
+    demo_site.faults.add(Fault("status", path=REPORT_PATH))  # HTTP 500 on every request
+    summary, report = ingest_once(paths, demo_source)
+    assert report.status == "completed_with_failures" and report.fetch_failures == 1
+    [(url, reason)] = summary.failures
+    assert url.endswith(REPORT_PATH) and reason.startswith("HTTP 500")
+    logged = query(paths, "SELECT url, status, error, attempts FROM fetch_log WHERE error IS NOT NULL")
+    assert logged == [(url, 500, reason, demo_source.max_retries + 1)]
+    assert report.documents_added >= 1  # the other articles loaded
+    assert query(paths, f"SELECT count(*) FROM documents WHERE url LIKE '%{REPORT_PATH}'") == [(0,)]
+
+    demo_site.faults.clear()
+    _, caught_up = ingest_once(paths, demo_source)
+    assert (caught_up.documents_added, caught_up.fetch_failures, caught_up.status) == (1, 0, "completed")
+    _, again = ingest_once(paths, demo_source)
+    assert again.versions_added == 0
+    assert query(paths, "SELECT count(*), count(DISTINCT url) FROM documents") == [(report.documents_added + 1,) * 2]
+
+
+def test_a_site_on_another_cms_is_ingested_with_no_site_specific_code(paths: WarehousePaths) -> None:
+    from tests.conftest import demo_source_for
+
+    with DemoSite(template="second") as site:
+        source = demo_source_for(site, name="yichun", region="宜春市")
+        summary, report = ingest_once(paths, source)
+    assert summary.failures == [] and report.status == "completed"
+    titles = {row[0] for row in query(paths, "SELECT title FROM documents_current")}
+    assert "宜春市2022年国民经济和社会发展统计公报" in titles
+    assert any("万载县2022年国民经济和社会发展统计公报" in title for title in titles)
+    assert query(paths, "SELECT count(*) > 0 FROM metrics_current WHERE indicator = 'GDP'") == [(True,)]
