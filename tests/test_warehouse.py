@@ -213,3 +213,21 @@ def test_run_lock_excludes_a_second_run(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "another run is writing to" in result.stderr
     assert subprocess.run([sys.executable, "-c", script]).returncode == 0
+
+
+def test_every_column_of_the_public_views_is_documented(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    with connect(db, read_only=True) as con:
+        columns = con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE table_name IN "
+            f"({', '.join('?' for _ in PUBLIC_VIEWS)})",
+            list(PUBLIC_VIEWS),
+        ).fetchall()
+        shared = {c for t, c, _ in columns if t == "metrics_current"}
+    undocumented = [
+        f"{table}.{column}"
+        for table, column, comment in columns
+        if not comment and not (table == "metric_history" and column in shared)
+    ]
+    assert columns and undocumented == []

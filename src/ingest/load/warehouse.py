@@ -104,6 +104,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             run_sql(con, "load/record_migration.sql", name=migration.name)
     with transaction(con):
         run_sql(con, "views.sql")
+        run_sql(con, "view_comments.sql")
         run_sql(con, "load/indicators.sql", path=str(files("ingest") / "data" / "indicators.csv"))
 
 

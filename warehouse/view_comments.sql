@@ -1,0 +1,101 @@
+-- Column comments of the public views: the contract, readable from inside DuckDB with
+--   SELECT table_name, column_name, comment FROM duckdb_columns() WHERE comment IS NOT NULL;
+-- Applied after views.sql, since replacing a view drops its comments. metric_history has the columns of
+-- metrics_current (commented there) plus those commented below.
+
+COMMENT ON COLUMN documents_current.doc_id IS 'Stable id of the document: the first 16 hex digits of sha256 of its canonical URL.';
+COMMENT ON COLUMN documents_current.source IS 'Name of the source (sources file) the document was found on.';
+COMMENT ON COLUMN documents_current.url IS 'Canonical URL, the document''s key.';
+COMMENT ON COLUMN documents_current.title IS 'Title (meta ArticleTitle preferred over script-written headings).';
+COMMENT ON COLUMN documents_current.published_at IS 'Publication time as the page states it (Asia/Shanghai, stored as TIMESTAMPTZ).';
+COMMENT ON COLUMN documents_current.version IS 'Version number: 1, then one more per change of the cleaned content.';
+COMMENT ON COLUMN documents_current.content_sha256 IS 'sha256 of the cleaned title and text.';
+COMMENT ON COLUMN documents_current.fetched_at IS 'When the response of this version was fetched.';
+COMMENT ON COLUMN documents_current.load_id IS 'The load that added this version.';
+COMMENT ON COLUMN documents_current.origin IS '来源: who the page says the text comes from.';
+COMMENT ON COLUMN documents_current.editor IS '责任编辑: the page''s editor line.';
+COMMENT ON COLUMN documents_current.column_name IS 'The site column (ColumnName meta or breadcrumb leaf).';
+COMMENT ON COLUMN documents_current.final_url IS 'The URL the response finally came from, after redirects.';
+COMMENT ON COLUMN documents_current.valid_from IS 'Commit time of the load that added this version.';
+COMMENT ON COLUMN documents_current.extractor_version IS 'The extractor version whose text, sections and metrics are shown.';
+COMMENT ON COLUMN documents_current.text_length IS 'Length of text in characters.';
+COMMENT ON COLUMN documents_current.text IS 'The clean main text, one paragraph per line; section and metric offsets index into it.';
+
+COMMENT ON COLUMN sections_current.doc_id IS 'The document (documents_current.doc_id).';
+COMMENT ON COLUMN sections_current.ordinal IS 'Position of the section in the document, from 0.';
+COMMENT ON COLUMN sections_current.level IS 'Depth in the section tree: 1 is top level.';
+COMMENT ON COLUMN sections_current.number IS 'Number label as written, without trailing punctuation: 一, （一）, 1, ①, 第一部分; NULL for title lines.';
+COMMENT ON COLUMN sections_current.heading IS 'Heading text after the label, up to the end of its first sentence.';
+COMMENT ON COLUMN sections_current.kind IS 'body, or appendix for 附件/名词解释/注释 after the closing words.';
+COMMENT ON COLUMN sections_current.text IS 'The section''s text: the slice [start, end) of the document text, heading included.';
+COMMENT ON COLUMN sections_current.start IS 'Character offset of the section''s start in the document text.';
+COMMENT ON COLUMN sections_current."end" IS 'Character offset just past the section''s end.';
+COMMENT ON COLUMN sections_current.parent IS 'Ordinal of the enclosing section; NULL at top level.';
+COMMENT ON COLUMN sections_current.version IS 'Document version the section belongs to.';
+COMMENT ON COLUMN sections_current.extractor_version IS 'Extractor version that found the section.';
+COMMENT ON COLUMN sections_current.document_title IS 'Title of the document.';
+
+COMMENT ON COLUMN metrics_current.doc_id IS 'The document the figure is stated in.';
+COMMENT ON COLUMN metrics_current.indicator IS 'Indicator code (table indicators); NULL when the name matches none.';
+COMMENT ON COLUMN metrics_current.name IS 'What the figure measures, as written.';
+COMMENT ON COLUMN metrics_current.region IS 'Region the figure is about (from the source or the text).';
+COMMENT ON COLUMN metrics_current.period IS 'A year (2020) or a span (2016-2020).';
+COMMENT ON COLUMN metrics_current.kind IS 'actual, estimate (预计) or target.';
+COMMENT ON COLUMN metrics_current.measure IS 'growth (a change) or level (an amount or a rate).';
+COMMENT ON COLUMN metrics_current.basis IS 'annual, average_annual (年均) or cumulative (累计).';
+COMMENT ON COLUMN metrics_current.value IS 'The figure in its stated unit; negative for 下降/减少.';
+COMMENT ON COLUMN metrics_current.value_high IS 'Upper end of a range (6%-6.5%); NULL otherwise.';
+COMMENT ON COLUMN metrics_current.unit IS 'Unit as written: %, 个百分点, 亿元, 万人次 …';
+COMMENT ON COLUMN metrics_current.value_std IS 'The value in the standard unit (亿元 → 元, 万人 → 人, 亿斤 → 吨).';
+COMMENT ON COLUMN metrics_current.unit_std IS 'Standard unit: 元, 人, 人次, 吨, 亩, 公顷, %, pp (percentage points) …';
+COMMENT ON COLUMN metrics_current.qualifier IS '左右, 以上, 以内, 不低于, 力争, 突破, 超过, 约, 近 … or range; NULL when exact.';
+COMMENT ON COLUMN metrics_current.sentence IS 'The sentence the figure comes from.';
+COMMENT ON COLUMN metrics_current.start IS 'Character offset of the figure in the document text.';
+COMMENT ON COLUMN metrics_current."end" IS 'Character offset just past the figure.';
+COMMENT ON COLUMN metrics_current.section IS 'Ordinal of the innermost section holding the figure.';
+COMMENT ON COLUMN metrics_current.section_heading IS 'Heading of that section.';
+COMMENT ON COLUMN metrics_current.ordinal IS 'Position of the figure among the document''s figures, from 0.';
+COMMENT ON COLUMN metrics_current.version IS 'Document version the figure was extracted from.';
+COMMENT ON COLUMN metrics_current.extractor_version IS 'Extractor version that extracted the figure.';
+COMMENT ON COLUMN metrics_current.source IS 'Source the document was found on.';
+COMMENT ON COLUMN metrics_current.url IS 'Canonical URL of the document.';
+COMMENT ON COLUMN metrics_current.title IS 'Title of the document.';
+COMMENT ON COLUMN metrics_current.published_at IS 'Publication time of the document.';
+COMMENT ON COLUMN metrics_current.load_id IS 'The load that wrote the figure.';
+
+COMMENT ON COLUMN metric_history.valid_from IS 'When the document version became current.';
+COMMENT ON COLUMN metric_history.valid_to IS 'When a newer version replaced it; NULL while current.';
+COMMENT ON COLUMN metric_history.extracted_at IS 'When this extractor version extracted the figure.';
+
+COMMENT ON COLUMN target_vs_outcome.region IS 'Region of both figures.';
+COMMENT ON COLUMN target_vs_outcome.indicator IS 'Indicator code of both figures.';
+COMMENT ON COLUMN target_vs_outcome.period IS 'The period the target was set for and the outcome reported for.';
+COMMENT ON COLUMN target_vs_outcome.measure IS 'growth or level, the same for both.';
+COMMENT ON COLUMN target_vs_outcome.basis IS 'annual, average_annual or cumulative, the same for both.';
+COMMENT ON COLUMN target_vs_outcome.unit_std IS 'Standard unit of both values.';
+COMMENT ON COLUMN target_vs_outcome.target_value IS 'The target, in the standard unit.';
+COMMENT ON COLUMN target_vs_outcome.target_value_high IS 'Upper end of a target range, in the standard unit.';
+COMMENT ON COLUMN target_vs_outcome.target_qualifier IS 'The target''s qualifier: 左右, 以上, 力争 …';
+COMMENT ON COLUMN target_vs_outcome.outcome_value IS 'The outcome reported later, in the standard unit.';
+COMMENT ON COLUMN target_vs_outcome.outcome_kind IS 'actual, or estimate when no actual has been reported.';
+COMMENT ON COLUMN target_vs_outcome.gap IS 'outcome_value - target_value.';
+COMMENT ON COLUMN target_vs_outcome.target_doc_id IS 'Document stating the target.';
+COMMENT ON COLUMN target_vs_outcome.target_published_at IS 'When the target was published.';
+COMMENT ON COLUMN target_vs_outcome.target_sentence IS 'Sentence stating the target.';
+COMMENT ON COLUMN target_vs_outcome.outcome_doc_id IS 'Document reporting the outcome.';
+COMMENT ON COLUMN target_vs_outcome.outcome_published_at IS 'When the outcome was published.';
+COMMENT ON COLUMN target_vs_outcome.outcome_sentence IS 'Sentence reporting the outcome.';
+
+COMMENT ON COLUMN loads.load_id IS 'Id of the load: start time, source and a random suffix.';
+COMMENT ON COLUMN loads.kind IS 'scheduled, backfill, reprocess, manual or demo.';
+COMMENT ON COLUMN loads.started_at IS 'When the load began.';
+COMMENT ON COLUMN loads.finished_at IS 'When the load committed; NULL while running or when aborted.';
+COMMENT ON COLUMN loads.status IS 'running, completed, completed_with_failures, failed or aborted.';
+COMMENT ON COLUMN loads.source IS 'Source loaded; NULL for a reprocess of all sources.';
+COMMENT ON COLUMN loads.message IS 'How many requests failed, or why the load was aborted.';
+COMMENT ON COLUMN loads.extractor_version IS 'Extractor version the load ran with.';
+COMMENT ON COLUMN loads.parameters IS 'Parameters of the run (window, reprocess mode) as JSON.';
+COMMENT ON COLUMN loads.versions_added IS 'Document versions the load added.';
+COMMENT ON COLUMN loads.extractions_added IS 'Extractions (document version × extractor version) the load added.';
+COMMENT ON COLUMN loads.metrics_added IS 'Metric rows the load added.';
+COMMENT ON COLUMN loads.fetch_failures IS 'Requests of the load that failed (see fetch_log).';
