@@ -224,3 +224,13 @@ def test_region_is_returned_as_given() -> None:
 
 def test_empty_text_has_no_metrics() -> None:
     assert extract_metrics("") == []
+
+
+def test_a_document_naming_its_own_region_overrides_the_sources_region() -> None:
+    text = "各位代表：\n一、过去五年工作回顾\n2007年国内生产总值增长11.4%。"
+    national = extract_metrics(text, title="2008年中华人民共和国国务院政府工作报告", region="延边朝鲜族自治州")
+    county = extract_metrics(text, title="万载县2022年国民经济和社会发展统计公报", region="宜春市")
+    unnamed = extract_metrics(text, title="政府工作报告", region="延边朝鲜族自治州")
+    assert {m.region for m in national} == {"全国"}
+    assert {m.region for m in county} == {"万载县"}
+    assert {m.region for m in unnamed} == {"延边朝鲜族自治州"}

@@ -83,15 +83,17 @@ def extract_metrics(
     """Every stated figure of a clean text, in document order.
 
     ``sections`` (from ``ingest.sections.split_sections``) give each figure its section and the heading
-    context for its year and kind; ``region`` is returned as given (else read from the title); ``title``
-    and ``published`` date the report when its text does not (see ``ingest.metrics.context``).
+    context for its year and kind. The region is the one the document names for itself (its title, or the
+    congress it was delivered to), else ``region`` — the source's, since a prefecture's site also republishes
+    national and county reports. ``title`` and ``published`` date the report when its text does not (see
+    ``ingest.metrics.context``).
     """
     vocabulary = vocabulary or _default_vocabulary()
     half = to_halfwidth(text)
     layout = _Layout(half)
     time = context.document_time(half, title, published, sections)
     headings = _Headings(sections, time)
-    region = region or _region(half, title)
+    region = _region(half, title) or region
     reader = _Reader(half, layout, time, headings, vocabulary)
     readings = reader.read(find_figures(half))
     return [_metric(r, text, headings, region) for r in readings]
