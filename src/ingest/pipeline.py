@@ -20,7 +20,7 @@ from ingest.crawl import CrawledPage, KnownArticle, crawl, missing_in_window
 from ingest.discover import ArticleLink
 from ingest.extract import EXTRACTOR_VERSION, content_sha256, extract_response
 from ingest.fetch import Fetcher, WarcArchive, WarcRef, read_record
-from ingest.load.apply import LoadReport, apply_package, begin_load, load_report
+from ingest.load.apply import LoadReport, apply_package, begin_load
 from ingest.load.package import PackageWriter, pending_packages
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, connect, run_sql
 from ingest.metrics import Vocabulary
@@ -218,17 +218,16 @@ def reprocess(
     with connect(paths.db, read_only=True) as con:
         versions = run_sql(con, "load/current_versions.sql", source=source, since=since).fetchall()
     with PackageWriter(paths.packages, plan.load_id) as package:
-        for url, source_name, _version, final_url, warc_path, offset, length, record_id in versions:
-            archived = read_record(
-                paths.archive, WarcRef(path=warc_path, offset=offset, length=length, record_id=record_id)
-            )
+        for url, source_name, final_url, warc_path, offset, length, record_id in versions:
+            ref = WarcRef(path=warc_path, offset=offset, length=length, record_id=record_id)
+            archived = read_record(paths.archive, ref)
             raw = RawPage(
                 url=url,
                 final_url=final_url,
                 body=archived.body,
                 headers={k.lower(): v for k, v in archived.headers.items()},
                 fetched_at=archived.fetched_at,
-                warc=WarcRef(path=warc_path, offset=offset, length=length, record_id=record_id),
+                warc=ref,
             )
             region = sources[source_name].region if source_name in sources else None
             extracted = _extract(raw, region, vocabulary)
@@ -264,11 +263,6 @@ def load_changes(paths: WarehousePaths, load_id: str) -> list[dict[str, Any]]:
         cursor = run_sql(con, "load/changes.sql", load_id=load_id)
         names = [column[0] for column in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def report_of(paths: WarehousePaths, load_id: str) -> LoadReport:
-    with connect(paths.db, read_only=True) as con:
-        return load_report(con, load_id)
 
 
 def _collect_page(

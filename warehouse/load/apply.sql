@@ -79,8 +79,9 @@ INSERT INTO url_state BY NAME
 SELECT * FROM pkg.stage_url_state
 QUALIFY row_number() OVER (PARTITION BY url ORDER BY last_fetched_at DESC) = 1
 ON CONFLICT (url) DO UPDATE SET
-    etag = excluded.etag,
-    last_modified = excluded.last_modified,
+    -- a 304 need not repeat the validators; keep the ones we have
+    etag = coalesce(excluded.etag, url_state.etag),
+    last_modified = coalesce(excluded.last_modified, url_state.last_modified),
     last_status = excluded.last_status,
     last_fetched_at = excluded.last_fetched_at,
     listed_date = coalesce(excluded.listed_date, url_state.listed_date);
