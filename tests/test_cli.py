@@ -94,3 +94,17 @@ def test_sql_formats(tmp_path: Path) -> None:
     assert out.splitlines() == ["a,b", "1,延边"]
     code, _, err = invoke("sql", "--db", str(db), "SELEC nonsense")
     assert code == 1 and err.startswith("error: query failed:") and len(err.strip().splitlines()) == 1
+
+
+def test_extract_a_url_of_the_demo_site() -> None:
+    from ingest.demo_site import DemoSite
+
+    with DemoSite() as site:
+        code, out, _ = invoke("extract", site.url("/zwgk/zfgzbg/202207/t20220711_437062.html"))
+        missing_code, _, missing_err = invoke("extract", site.url("/zwgk/zfgzbg/202207/t20220711_1.html"))
+    assert code == 0
+    data = json.loads(out)
+    # the page is GB18030 declared as gb2312, with its info line 发布时间:2022-07-11 20:57 and a 2022-10-06 sidebar
+    assert data["title"] == "政府工作报告" and data["published_at"] == "2022-07-11T20:57:00+08:00"
+    assert "2022-10-06" not in data["text"]
+    assert missing_code == 1 and "HTTP 404" in missing_err and len(missing_err.strip().splitlines()) == 1
