@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -32,8 +33,11 @@ def ingest(
     lock_timeout: float = RUN_LOCK_TIMEOUT,
 ) -> State:
     """Load what each source published or changed since the last run."""
-    selected = _select(Path(sources_file), sources)
-    return _run(selected, Path(db), kind="scheduled", mode="scheduled", lock_timeout=lock_timeout, parameters={})
+    try:
+        selected = _select(Path(sources_file), sources)
+        return _run(selected, Path(db), kind="scheduled", mode="scheduled", lock_timeout=lock_timeout, parameters={})
+    except IngestError as exc:  # a busy warehouse or a bad sources file: one line, no traceback
+        return Failed(message=str(exc))
 
 
 @flow(name="backfill")
@@ -122,10 +126,9 @@ def _run(
 
 
 def _publish_artifacts(paths: pipeline.WarehousePaths, summary: pipeline.CollectSummary, report: LoadReport) -> None:
-    key = report.load_id.lower().replace("_", "-")
-    changes = pipeline.load_changes(paths, report.load_id)
+    """A load's artifacts: its new and changed documents, its summary and, when requests failed, the failures."""
     create_table_artifact(
-        key=f"documents-{key}"[:64].rstrip("-"),
+        key=artifact_key("documents", report.load_id),
         table=[
             {
                 "change": "new" if row["is_new"] else "changed",
@@ -133,35 +136,76 @@ def _publish_artifacts(paths: pipeline.WarehousePaths, summary: pipeline.Collect
                 "published": row["published_at"].date().isoformat() if row["published_at"] else "",
                 "url": row["url"],
             }
-            for row in changes
+            for row in pipeline.load_changes(paths, report.load_id)
         ],
         description=f"New and changed documents of load {report.load_id}",
     )
-    failures = "\n".join(f"| {url} | {reason} |" for url, reason in summary.failures) or "| none | |"
     create_markdown_artifact(
-        key=f"summary-{key}"[:64].rstrip("-"),
-        markdown=(
-            f"## Load `{report.load_id}`: {report.status}\n\n"
-            "| fetched | not modified | failed | new documents | new versions | sections | metrics |\n"
-            "|---|---|---|---|---|---|---|\n"
-            f"| {summary.fetched} | {summary.not_modified} | {len(summary.failures)} | {report.documents_added} "
-            f"| {report.versions_added} | {report.sections_added} | {report.metrics_added} |\n\n"
-            f"### Failures\n\n| URL | reason |\n|---|---|\n{failures}\n"
-        ),
+        key=artifact_key("summary", report.load_id),
+        markdown=summary_markdown(summary, report),
         description=f"Summary of load {report.load_id}",
     )
+    publish_failures(report.load_id, summary.failures)
+
+
+def artifact_key(kind: str, load_id: str) -> str:
+    """``summary-20260122t060000z-yanbian-1a2b3c``: artifact keys allow lowercase letters, digits and dashes."""
+    return f"{kind}-{load_id.lower().replace('_', '-')}"[:64].rstrip("-")
+
+
+def summary_markdown(summary: pipeline.CollectSummary, report: LoadReport) -> str:
+    """What a load fetched (from the crawl) and added (from the warehouse), and its failures counted by reason."""
+    counts = {
+        "list pages": summary.list_pages,
+        "fetched": summary.fetched,
+        "not modified": summary.not_modified,
+        "outside window": summary.outside_window,
+        "failed": len(summary.failures),
+        "new documents": report.documents_added,
+        "changed documents": report.versions_added - report.documents_added,
+        "sections": report.sections_added,
+        "metrics": report.metrics_added,
+    }
+    lines = [
+        f"## Load `{report.load_id}`: {report.status}",
+        "",
+        "| " + " | ".join(counts) + " |",
+        "|" + "---|" * len(counts),
+        "| " + " | ".join(str(n) for n in counts.values()) + " |",
+    ]
+    reasons = Counter(reason for _url, reason in summary.failures)
+    if reasons:
+        lines += ["", "### Failed requests by reason", "", "| reason | requests |", "|---|---|"]
+        lines += [f"| {_cell(reason)} | {n} |" for reason, n in reasons.most_common()]
+    return "\n".join(lines) + "\n"
+
+
+def publish_failures(load_id: str, failures: list[tuple[str, str]]) -> None:
+    """A table artifact of the requests (or re-extractions) that failed, when any did."""
+    if failures:
+        create_table_artifact(
+            key=artifact_key("failures", load_id),
+            table=[{"url": url, "reason": reason} for url, reason in failures],
+            description=f"What failed in load {load_id}",
+        )
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _final_state(summaries: list[pipeline.CollectSummary], reports: list[LoadReport]) -> State:
-    """Failed when a source fetched nothing at all; completed, naming the failures, when only some requests failed."""
+    """Failed when nothing at all could be fetched; completed, naming the failures, when only some requests failed."""
     added = sum(r.versions_added for r in reports)
+    news = f"{added} new version{'s' if added != 1 else ''}" if added else "nothing new"
     failures = [failure for summary in summaries for failure in summary.failures]
     dead = [r.load_id for r in reports if r.status == "failed"]
-    if dead:
+    if dead and len(dead) == len(reports):  # no data: Prefect turns a failed state's data into its exception
         return Failed(
-            message=f"nothing could be fetched for load {', '.join(dead)}; " + pipeline.summarise_failures(failures),
-            data=reports,
+            message=f"nothing could be fetched (load {', '.join(dead)}); " + pipeline.summarise_failures(failures)
         )
+    if dead:
+        news += f"; nothing could be fetched for load {', '.join(dead)}"
     if failures:
-        return Completed(message=f"{added} new versions; " + pipeline.summarise_failures(failures), data=reports)
-    return Completed(message=f"{added} new versions" if added else "nothing new", data=reports)
+        return Completed(message=f"{news}; " + pipeline.summarise_failures(failures), data=reports)
+    return Completed(message=news, data=reports)

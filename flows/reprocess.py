@@ -9,7 +9,7 @@ from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.states import Completed, Failed
 
-from flows.ingest import DEFAULT_SOURCES, RUN_LOCK_TIMEOUT
+from flows.ingest import DEFAULT_SOURCES, RUN_LOCK_TIMEOUT, artifact_key, publish_failures
 from ingest import pipeline
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, run_lock
@@ -48,8 +48,12 @@ def reprocess(
         report.metrics_added,
     )
     create_table_artifact(
-        key=f"extractor-diff-{report.load_id.lower()}"[:64].rstrip("-"),
+        key=artifact_key("extractor-diff", report.load_id),
         table=[{"indicator": d.indicator, "added": d.added, "removed": d.removed, "changed": d.changed} for d in diff],
         description=f"Metric rows added, removed and changed per indicator by reprocess load {report.load_id}",
     )
-    return Completed(message=f"{report.extractions_added} documents re-extracted", data=(report, diff))
+    publish_failures(report.load_id, summary.failures)
+    message = f"{report.extractions_added} documents re-extracted"
+    if summary.failures:
+        message += "; " + pipeline.summarise_failures(summary.failures)
+    return Completed(message=message, data=(report, diff))

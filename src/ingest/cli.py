@@ -128,17 +128,20 @@ def backfill(
     configure_prefect_environment()
     from flows.ingest import backfill as backfill_flow
 
-    state = backfill_flow(
-        source=source,
-        since=since.date(),
-        until=until.date(),
-        sources_file=str(sources),
-        db=str(db),
-        dry_run=dry_run,
-        reprocess=reprocess.value,
-        lock_timeout=lock_timeout,
-        return_state=True,
-    )
+    from ingest.progress import show_progress
+
+    with show_progress():
+        state = backfill_flow(
+            source=source,
+            since=since.date(),
+            until=until.date(),
+            sources_file=str(sources),
+            db=str(db),
+            dry_run=dry_run,
+            reprocess=reprocess.value,
+            lock_timeout=lock_timeout,
+            return_state=True,
+        )
     if dry_run and state.is_completed():
         links = cast("list[ArticleLink]", state.result())
         rows = [(link.published or "", link.title or "", link.url) for link in links]
@@ -162,14 +165,17 @@ def reprocess(
     configure_prefect_environment()
     from flows.reprocess import reprocess as reprocess_flow
 
-    state = reprocess_flow(
-        source=source,
-        since=since.date() if since else None,
-        sources_file=str(sources),
-        db=str(db),
-        lock_timeout=lock_timeout,
-        return_state=True,
-    )
+    from ingest.progress import show_progress
+
+    with show_progress():
+        state = reprocess_flow(
+            source=source,
+            since=since.date() if since else None,
+            sources_file=str(sources),
+            db=str(db),
+            lock_timeout=lock_timeout,
+            return_state=True,
+        )
     if state.is_failed() or state.is_crashed():
         raise IngestError(state.message or "the reprocess failed; see the log above")
     report, diff = cast("tuple[LoadReport, list[IndicatorDiff]]", state.result())
@@ -281,6 +287,32 @@ def export(
     with open_reader(db, as_of=as_of, lock_timeout=lock_timeout) as con:
         counts = export_parquet(con, parquet)
     _print_table(["view", "rows", "file"], [(view, n, str(parquet / f"{view}.parquet")) for view, n in counts.items()])
+
+
+@app.command()
+@user_errors
+def serve(
+    sources: SourcesOption = DEFAULT_SOURCES,
+    db: DbOption = DEFAULT_DB,
+    cron: Annotated[
+        str | None, typer.Option("--cron", help="When ingest runs (cron).", show_default="0 6 * * *, 06:00 daily")
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="The cron schedule's timezone.", show_default="Asia/Shanghai")
+    ] = None,
+    interval: Annotated[
+        float | None, typer.Option("--interval", help="Run ingest every SECONDS instead of on the cron schedule.")
+    ] = None,
+) -> None:
+    """Serve the ingest (scheduled), backfill and reprocess deployments until interrupted, one run at a time.
+
+    Needs a Prefect server: `prefect server start` (or set PREFECT_API_URL).
+    """
+    _check_sources(sources, None)
+    configure_prefect_environment()
+    from flows.serve import build_deployments, ingest_schedule, serve_flows
+
+    serve_flows(build_deployments(sources, db, ingest_schedule(cron, timezone, interval)))
 
 
 def extraction_json(extracted: ExtractedDocument) -> dict[str, object]:

@@ -9,6 +9,7 @@ load package alone, so analysts can query the warehouse while a run is under way
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ Refetch = Literal["none", "failed", "all"]
 none — fetch only what is missing; known documents are not requested, earlier failures not retried;
 failed — also retry what failed in earlier runs and re-check known documents with conditional requests (default);
 all — fetch every document of the window again, unconditionally: edits become versions, a newer extractor adds rows."""
+
+logger = logging.getLogger(__name__)  # per-page progress records; silent unless a handler asks for INFO
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +156,12 @@ def collect(
             retry_articles=plan.retry_articles if retry else (),
             recheck_known=retry,
         )
-        for page in pages:
+        for done, page in enumerate(pages, start=1):
             error = _collect_page(package, source, page, summary, mode, since, until, vocabulary)
             package.add("stage_fetch_log", [_fetch_log_row(page, error)])
             if error:
                 summary.failures.append((page.result.url, error))
+            _log_progress(summary, page.result.url, done)
         package.finish(source=source.name, kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
     return summary
 
@@ -218,7 +222,7 @@ def reprocess(
     with connect(paths.db, read_only=True) as con:
         versions = run_sql(con, "load/current_versions.sql", source=source, since=since).fetchall()
     with PackageWriter(paths.packages, plan.load_id) as package:
-        for url, source_name, final_url, warc_path, offset, length, record_id in versions:
+        for done, (url, source_name, final_url, warc_path, offset, length, record_id) in enumerate(versions, start=1):
             ref = WarcRef(path=warc_path, offset=offset, length=length, record_id=record_id)
             archived = read_record(paths.archive, ref)
             raw = RawPage(
@@ -233,11 +237,12 @@ def reprocess(
             extracted = _extract(raw, region, vocabulary)
             if extracted is None:
                 summary.failures.append((url, "extraction failed"))
-                continue
-            summary.fetched += 1
-            summary.sections += len(extracted.sections)
-            summary.metrics += len(extracted.metrics)
-            _stage_page(package, source_name, raw, extracted, fetched=False)
+            else:
+                summary.fetched += 1
+                summary.sections += len(extracted.sections)
+                summary.metrics += len(extracted.metrics)
+                _stage_page(package, source_name, raw, extracted, fetched=False)
+            _log_progress(summary, url, done, total=len(versions))
         package.finish(source=source or "*", kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
     return summary
 
@@ -409,6 +414,20 @@ def _fetch_log_row(page: CrawledPage, error: str | None) -> dict[str, object]:
         "attempts": result.attempts,
         "fetched_at": result.fetched_at,
     }
+
+
+def _log_progress(summary: CollectSummary, url: str, done: int, *, total: int | None = None) -> None:
+    """One record per page, with the counts so far in ``extra`` (the CLI draws its progress bar from them)."""
+    counts = {"fetched": summary.fetched, "not_modified": summary.not_modified, "failed": len(summary.failures)}
+    logger.info(
+        "load_id=%s page=%d%s fetched=%d not_modified=%d failed=%d url=%s",
+        summary.load_id,
+        done,
+        f"/{total}" if total is not None else "",
+        *counts.values(),
+        url,
+        extra={"load_id": summary.load_id, "pages_done": done, "pages_total": total, **counts},
+    )
 
 
 def summarise_failures(failures: Iterable[tuple[str, str]]) -> str:
