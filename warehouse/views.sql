@@ -116,12 +116,19 @@ WHERE x.extracted_at <= as_of_time()
 COMMENT ON VIEW metric_history IS 'Every figure of every document version from every extractor version, for audits.';
 
 -- A target for year Y stated in one report beside the latest outcome for Y reported in a later document.
+-- The latest outcome per key is picked first: when any outcome follows a target, the latest one does, so the
+-- join stays linear however many documents restate the same figures.
 CREATE OR REPLACE VIEW target_vs_outcome AS
 WITH targets AS (
     SELECT * FROM metrics_current WHERE kind = 'target' AND indicator IS NOT NULL
 ),
-outcomes AS (
-    SELECT * FROM metrics_current WHERE kind IN ('actual', 'estimate') AND indicator IS NOT NULL
+latest_outcomes AS (
+    SELECT * FROM metrics_current
+    WHERE kind IN ('actual', 'estimate') AND indicator IS NOT NULL
+    QUALIFY row_number() OVER (
+        PARTITION BY indicator, period, measure, basis, unit_std, region
+        ORDER BY published_at DESC, kind = 'actual' DESC, doc_id, ordinal
+    ) = 1
 )
 SELECT
     t.region,
@@ -144,18 +151,14 @@ SELECT
     o.published_at AS outcome_published_at,
     o.sentence AS outcome_sentence
 FROM targets AS t
-JOIN outcomes AS o
+JOIN latest_outcomes AS o
   ON o.indicator = t.indicator
  AND o.period = t.period
  AND o.measure = t.measure
  AND o.basis = t.basis
  AND o.unit_std IS NOT DISTINCT FROM t.unit_std
  AND o.region IS NOT DISTINCT FROM t.region
- AND o.published_at > t.published_at
-QUALIFY row_number() OVER (
-    PARTITION BY t.doc_id, t.ordinal
-    ORDER BY o.published_at DESC, o.kind = 'actual' DESC, o.ordinal
-) = 1;
+ AND o.published_at > t.published_at;
 COMMENT ON VIEW target_vs_outcome IS 'Targets beside the outcome later reported for the same indicator, period and region; gap = outcome - target.';
 
 CREATE OR REPLACE VIEW loads AS

@@ -3,9 +3,11 @@
 -- transaction's start, so every row of a load shares one timestamp. Statements end with a semicolon at the end of a
 -- line (the loader splits there). Every statement is idempotent: applying the same package again adds no row.
 
--- The newest staged row of each URL wins when a package holds several.
+-- The newest staged row of each URL wins when a package holds several. Temp tables hold keys only: the text
+-- is read from the package when inserted, so a load of many pages never holds several copies of it.
 CREATE OR REPLACE TEMP TABLE staged AS
-SELECT * FROM pkg.stage_pages
+SELECT url, fetched_at, fetched, source, raw_sha256, content_sha256
+FROM pkg.stage_pages
 QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC) = 1;
 
 INSERT INTO documents (doc_id, url, source, first_seen_at, load_id)
@@ -26,7 +28,7 @@ WITH reference AS (
         ORDER BY e.extractor_version = $extractor_version DESC, e.extracted_at DESC
     ) = 1
 )
-SELECT d.doc_id, coalesce(cur.version, 0) + 1 AS version, s.*
+SELECT d.doc_id, coalesce(cur.version, 0) + 1 AS version, s.url, s.fetched_at
 FROM staged AS s
 JOIN documents AS d USING (url)
 LEFT JOIN document_versions AS cur ON cur.doc_id = d.doc_id AND cur.valid_to IS NULL
@@ -39,26 +41,29 @@ UPDATE document_versions SET valid_to = now()
 WHERE valid_to IS NULL AND doc_id IN (SELECT doc_id FROM new_versions);
 
 INSERT INTO document_versions BY NAME
-SELECT doc_id, version, raw_sha256, content_sha256, final_url, etag, last_modified, fetched_at,
-       warc_path, warc_offset, warc_length, warc_record_id,
+SELECT n.doc_id, n.version, p.raw_sha256, p.content_sha256, p.final_url, p.etag, p.last_modified, p.fetched_at,
+       p.warc_path, p.warc_offset, p.warc_length, p.warc_record_id,
        now() AS valid_from, NULL AS valid_to, $load_id AS load_id
-FROM new_versions;
+FROM new_versions AS n
+JOIN pkg.stage_pages AS p USING (url, fetched_at);
 
 -- Every staged page is an extraction of its document's current version, unless that pair exists already.
 CREATE OR REPLACE TEMP TABLE new_extractions AS
-SELECT v.doc_id, v.version, s.*
+SELECT v.doc_id, v.version, s.url, s.fetched_at, p.extractor_version
 FROM staged AS s
+JOIN pkg.stage_pages AS p USING (url, fetched_at)
 JOIN documents AS d USING (url)
 JOIN document_versions AS v ON v.doc_id = d.doc_id AND v.valid_to IS NULL
 WHERE NOT EXISTS (
     SELECT 1 FROM extractions AS e
-    WHERE e.doc_id = v.doc_id AND e.version = v.version AND e.extractor_version = s.extractor_version
+    WHERE e.doc_id = v.doc_id AND e.version = v.version AND e.extractor_version = p.extractor_version
 );
 
 INSERT INTO extractions BY NAME
-SELECT doc_id, version, extractor_version, content_sha256, title, published_at, origin, editor, column_name, text,
-       now() AS extracted_at, $load_id AS load_id
-FROM new_extractions;
+SELECT n.doc_id, n.version, n.extractor_version, p.content_sha256, p.title, p.published_at, p.origin, p.editor,
+       p.column_name, p.text, now() AS extracted_at, $load_id AS load_id
+FROM new_extractions AS n
+JOIN pkg.stage_pages AS p USING (url, fetched_at);
 
 INSERT INTO sections BY NAME
 SELECT n.doc_id, n.version, s.* EXCLUDE (url), $load_id AS load_id

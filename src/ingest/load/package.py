@@ -20,10 +20,12 @@ from typing import Any, Self
 import duckdb
 import pyarrow as pa
 
-from ingest.load.warehouse import sql_statements
+from ingest.load.warehouse import run_sql
 
 MANIFEST = "manifest.json"
-_FLUSH_ROWS = 2000
+# Rows buffered per table before a batch is written: pages carry their whole text, figures are small.
+_FLUSH_ROWS = {"stage_pages": 50}
+_FLUSH_ROWS_DEFAULT = 2000
 _TABLES = (
     "stage_pages",
     "stage_sections",
@@ -55,8 +57,8 @@ class PackageWriter:
             shutil.rmtree(self.directory)  # an unfinished package of a killed run: redo it from scratch
         self.directory.mkdir(parents=True)
         self._con = duckdb.connect(str(self.directory / "package.duckdb"))
-        for statement in sql_statements("package.sql"):
-            self._con.execute(statement)
+        run_sql(self._con, "package_session.sql")
+        run_sql(self._con, "package.sql")
         self._buffers: dict[str, list[Mapping[str, Any]]] = {table: [] for table in _TABLES}
         self._counts: dict[str, int] = dict.fromkeys(_TABLES, 0)
 
@@ -64,7 +66,7 @@ class PackageWriter:
         buffer = self._buffers[table]
         buffer.extend(rows)
         self._counts[table] += len(rows)
-        if len(buffer) >= _FLUSH_ROWS:
+        if len(buffer) >= _FLUSH_ROWS.get(table, _FLUSH_ROWS_DEFAULT):
             self._flush(table)
 
     def _flush(self, table: str) -> None:

@@ -86,7 +86,7 @@ def connect(
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
-    con.execute("SET TimeZone = 'UTC'")
+    run_sql(con, "session.sql")
     if not read_only:
         migrate(con)
     return con
