@@ -88,6 +88,7 @@ def connect(
             delay = min(delay * 2, 1.0)
     run_sql(con, "session.sql")
     if not read_only:
+        run_sql(con, "writer_session.sql")
         migrate(con)
     return con
 
