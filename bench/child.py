@@ -1,0 +1,169 @@
+"""The benchmark's measured runs, each in a process of its own so it starts cold and has its own peak memory.
+
+    python -m bench.child pipeline --sources F --db D --mode backfill|scheduled [--since --until] [--profile P]
+    python -m bench.child flow --sources F --db D
+    python -m bench.child trivial-flow
+
+``pipeline`` runs the stages as the flows do (recover, then start_load → collect → commit_load per source) without
+Prefect, sampling its memory to tell which stage reaches the peak; ``flow`` runs the ``ingest`` flow;
+``trivial-flow`` runs a flow that does nothing, so its wall time is Prefect's own start-up (import, temporary API
+server, flow-run bookkeeping). Each prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import resource
+import threading
+import time
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ingest.project import configure_prefect_environment
+
+configure_prefect_environment()  # before anything imports prefect
+
+from ingest import pipeline  # noqa: E402
+from ingest.load.warehouse import run_lock  # noqa: E402
+from ingest.sources import load_sources  # noqa: E402
+
+
+class MemoryWatch:
+    """Samples this process's resident memory in a background thread and keeps the peak of each stage."""
+
+    INTERVAL = 0.05  # seconds between samples
+
+    def __init__(self) -> None:
+        self.peaks: dict[str, float] = {}
+        self._stage = "start-up"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="memory-watch", daemon=True)
+
+    def stage(self, name: str) -> None:
+        self._record(self._stage)  # the last reading of the stage that ends
+        self._stage = name
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._record(self._stage)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            self._record(self._stage)
+
+    def _record(self, stage: str) -> None:
+        self.peaks[stage] = max(self.peaks.get(stage, 0.0), resident_mb())
+
+
+def run_pipeline(
+    sources_file: Path, db: Path, *, mode: pipeline.CrawlMode, since: date | None, until: date | None
+) -> dict[str, Any]:
+    """Every source of ``sources_file`` into ``db``; timings and peak memory per stage, what the loads added."""
+    started = time.perf_counter()
+    paths = pipeline.WarehousePaths.beside(db)
+    parameters = {"since": since.isoformat(), "until": until.isoformat()} if since and until else {}
+    totals: dict[str, Any] = {"start_s": 0.0, "collect_s": 0.0, "commit_s": 0.0, "loads": []}
+    with run_lock(db), MemoryWatch() as memory:
+        pipeline.recover(paths)
+        for source in load_sources(sources_file):
+            memory.stage(f"{source.name}: start_load")
+            mark = time.perf_counter()
+            plan = pipeline.start_load(paths, source, kind=mode, parameters=parameters)
+            totals["start_s"] += time.perf_counter() - mark
+            memory.stage(f"{source.name}: collect")
+            mark = time.perf_counter()
+            summary = pipeline.collect(paths, source, plan, mode=mode, since=since, until=until)
+            totals["collect_s"] += time.perf_counter() - mark
+            memory.stage(f"{source.name}: commit_load")
+            mark = time.perf_counter()
+            report = pipeline.commit_load(paths, plan.load_id)
+            totals["commit_s"] += time.perf_counter() - mark
+            totals["loads"].append(
+                {
+                    "source": source.name,
+                    "list_pages": summary.list_pages,
+                    "fetched": summary.fetched,
+                    "not_modified": summary.not_modified,
+                    "failures": summary.failures[:5],
+                    "failure_count": len(summary.failures),
+                    **asdict(report),
+                }
+            )
+    totals["wall_s"] = time.perf_counter() - started
+    totals["peak_rss_mb"] = peak_rss_mb()
+    totals["peak_rss_by_stage_mb"] = memory.peaks
+    return totals
+
+
+def run_flow(sources_file: Path, db: Path) -> dict[str, Any]:
+    from flows.ingest import ingest
+
+    state = ingest(sources_file=str(sources_file), db=str(db), return_state=True)
+    return {"state": state.type.value, "message": state.message}
+
+
+def run_trivial_flow() -> dict[str, Any]:
+    from prefect import flow
+
+    @flow(name="bench-trivial")
+    def trivial() -> int:
+        return 1
+
+    state = trivial(return_state=True)
+    return {"state": state.type.value, "message": state.message}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (VmRSS of /proc/self/status)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.child", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("pipeline", "flow"):
+        command = commands.add_parser(name)
+        command.add_argument("--sources", type=Path, required=True)
+        command.add_argument("--db", type=Path, required=True)
+        if name == "pipeline":
+            command.add_argument("--mode", choices=("backfill", "scheduled"), required=True)
+            command.add_argument("--since", type=date.fromisoformat)
+            command.add_argument("--until", type=date.fromisoformat)
+            command.add_argument("--profile", type=Path, help="write a cProfile of the run here")
+    commands.add_parser("trivial-flow")
+    args = parser.parse_args(argv)
+
+    if args.command == "pipeline":
+        profile = cProfile.Profile() if args.profile else None
+        if profile is not None:
+            profile.enable()
+        result = run_pipeline(args.sources, args.db, mode=args.mode, since=args.since, until=args.until)
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(args.profile)
+    elif args.command == "flow":
+        result = run_flow(args.sources, args.db)
+    else:
+        result = run_trivial_flow()
+    print(json.dumps(result, default=str, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

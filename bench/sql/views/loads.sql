@@ -1,0 +1,2 @@
+-- The latest loads.
+SELECT * FROM loads ORDER BY started_at DESC LIMIT 5;
