@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest.errors import IngestError
-from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT
+from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
 from ingest.model import ExtractedDocument, metric_record, section_record
 from ingest.project import PROJECT_ROOT, configure_prefect_environment
 
@@ -205,8 +205,9 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
     if not any(report.versions_added or report.extractions_added for report in reports):
         console.print("Nothing new: the warehouse already holds every demo document.")
     with open_reader(db) as con:
-        totals = run_query(con, _example("../load/totals.sql"))
-        _print_table(totals.columns, totals.rows, title=f"Warehouse {db}")
+        totals = run_sql(con, "load/totals.sql")
+        columns = [column[0] for column in totals.description or ()]
+        _print_table(columns, totals.fetchall(), title=f"Warehouse {db}")
         example = _example("headline_figures.sql")
         console.print(f"\nExample query (warehouse/examples/headline_figures.sql):\n[dim]{example.strip()}[/dim]")
         result = run_query(con, example)
@@ -380,7 +381,7 @@ def _finish(state: Any) -> list[Any]:
 
 
 def _example(name: str) -> str:
-    return (PROJECT_ROOT / "warehouse" / "examples" / name).resolve().read_text(encoding="utf-8")
+    return sql_path(f"examples/{name}").read_text(encoding="utf-8")
 
 
 def _print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None) -> None:

@@ -9,6 +9,7 @@ by :func:`run_lock`, an advisory lock beside the database file.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import time
@@ -94,7 +95,8 @@ def connect(
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring the schema up to date: numbered files in warehouse/schema/ once each, then the views afresh."""
+    """Bring the schema up to date: numbered files in warehouse/schema/ once each, then the views and the
+    indicator vocabulary, rebuilt only when their files changed (every write connection comes through here)."""
     run_sql(con, "migrations.sql")
     applied = {row[0] for row in run_sql(con, "load/applied_migrations.sql").fetchall()}
     for migration in sorted((_SQL_ROOT / "schema").glob("*.sql")):
@@ -103,10 +105,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         with transaction(con):
             run_sql(con, f"schema/{migration.name}")
             run_sql(con, "load/record_migration.sql", name=migration.name)
+    vocabulary = files("ingest") / "data" / "indicators.csv"
+    digest = hashlib.sha256()
+    for part in (sql_path("views.sql"), sql_path("view_comments.sql"), vocabulary):
+        digest.update(part.read_bytes())
+    derived = f"derived:{digest.hexdigest()}"
+    if derived in applied:
+        return
     with transaction(con):
         run_sql(con, "views.sql")
         run_sql(con, "view_comments.sql")
-        run_sql(con, "load/indicators.sql", path=str(files("ingest") / "data" / "indicators.csv"))
+        run_sql(con, "load/indicators.sql", path=str(vocabulary))
+        run_sql(con, "load/record_derived.sql", name=derived)
 
 
 @contextmanager
