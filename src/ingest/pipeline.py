@@ -1,17 +1,19 @@
-"""The stages composed for one source: plan a load, collect it into a package, commit the package.
+"""The stages composed for one source: plan a load, fetch, parse, write its package, commit the package.
 
 These are the coarse units the Prefect flows run as tasks (a task run costs milliseconds, so never one per
-page). Each is a plain function over plain data; tests call them without Prefect. Only :func:`start_load` and
-:func:`commit_load` open the warehouse, briefly: collecting, which takes the network's time, writes to the
-load package alone, so analysts can query the warehouse while a run is under way.
+page): :func:`fetch` crawls a source into the WARC archive, :func:`parse` turns a batch of archived responses
+into staged rows (the CPU-bound stage, which a flow may spread over a Dask cluster), :func:`write_package` writes
+them to the load's package and :func:`commit_load` applies it. Each is a plain function over plain data; tests
+call them without Prefect, and :func:`collect` runs the middle three in one process. Only :func:`start_load` and
+:func:`commit_load` open the warehouse, briefly: collecting, which takes the network's time, writes to the load
+package alone, so analysts can query the warehouse while a run is under way.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,13 +21,13 @@ from typing import Any, Literal, Self
 
 from ingest.crawl import CrawledPage, KnownArticle, crawl, missing_in_window
 from ingest.discover import ArticleLink
-from ingest.extract import EXTRACTOR_VERSION, content_sha256, extract_response
-from ingest.fetch import Fetcher, WarcArchive, WarcRef, read_record
+from ingest.extract import EXTRACTOR_VERSION
+from ingest.fetch import Fetcher, WarcArchive, WarcRef
 from ingest.load.apply import LoadReport, apply_package, begin_load
 from ingest.load.package import PackageWriter, pending_packages
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, connect, run_sql
 from ingest.metrics import Vocabulary
-from ingest.model import ExtractedDocument, metric_record, section_record
+from ingest.parse import ParsedBatch, ParseJob, parse, parse_batches
 from ingest.sources import Source
 
 CrawlMode = Literal["scheduled", "backfill"]
@@ -75,6 +77,21 @@ class CollectSummary:
     outside_window: int = 0
     sections: int = 0
     metrics: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+
+
+@dataclass(slots=True)
+class FetchedLoad:
+    """What crawling a source produced: the responses to parse and the rows that need no parsing."""
+
+    load_id: str
+    window: tuple[date | None, date | None]  # publication days a backfill keeps (since, until); None: no bound
+    jobs: list[ParseJob] = field(default_factory=list)
+    rows: dict[str, list[dict[str, object]]] = field(
+        default_factory=lambda: {"stage_fetch_log": [], "stage_url_state": []}
+    )
+    list_pages: int = 0
+    not_modified: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
 
@@ -136,14 +153,28 @@ def collect(
     refetch: Refetch = "failed",
     vocabulary: Vocabulary | None = None,
 ) -> CollectSummary:
-    """Crawl the source, extract every fetched article and write it all to the load's package."""
-    summary = CollectSummary(load_id=plan.load_id)
+    """Fetch, parse and write a load's package in this process: the three stages the flows run as tasks."""
+    fetched = fetch(paths, source, plan, mode=mode, since=since, until=until, refetch=refetch)
     vocabulary = vocabulary or Vocabulary.load()
-    with (
-        WarcArchive(paths.archive, name=plan.load_id) as archive,
-        Fetcher(source, archive) as fetcher,
-        PackageWriter(paths.packages, plan.load_id) as package,
-    ):
+    parsed = (
+        parse(paths.archive, jobs, window=fetched.window, vocabulary=vocabulary) for jobs in parse_batches(fetched.jobs)
+    )
+    return write_package(paths, plan, parsed, fetched=fetched)
+
+
+def fetch(
+    paths: WarehousePaths,
+    source: Source,
+    plan: LoadPlan,
+    *,
+    mode: CrawlMode,
+    since: date | None = None,
+    until: date | None = None,
+    refetch: Refetch = "failed",
+) -> FetchedLoad:
+    """Crawl the source into the WARC archive; return what to parse and the rows that need no parsing."""
+    fetched = FetchedLoad(load_id=plan.load_id, window=(since, until) if mode == "backfill" else (None, None))
+    with WarcArchive(paths.archive, name=plan.load_id) as archive, Fetcher(source, archive) as fetcher:
         retry = refetch != "none"
         pages = crawl(
             source,
@@ -157,12 +188,47 @@ def collect(
             recheck_known=retry,
         )
         for done, page in enumerate(pages, start=1):
-            error = _collect_page(package, source, page, summary, mode, since, until, vocabulary)
-            package.add("stage_fetch_log", [_fetch_log_row(page, error)])
-            if error:
-                summary.failures.append((page.result.url, error))
-            _log_progress(summary, page.result.url, done)
-        package.finish(source=source.name, kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
+            _sort_page(fetched, source, page)
+            _log_progress(
+                "fetch",
+                plan.load_id,
+                page.result.url,
+                done,
+                fetched=len(fetched.jobs),
+                not_modified=fetched.not_modified,
+                failed=len(fetched.failures),
+            )
+    return fetched
+
+
+def write_package(
+    paths: WarehousePaths,
+    plan: LoadPlan,
+    parsed: Iterable[ParsedBatch],
+    *,
+    fetched: FetchedLoad | None = None,
+) -> CollectSummary:
+    """Write the fetched and parsed rows of a load to its package, batch by batch as they come, and finish it."""
+    summary = CollectSummary(load_id=plan.load_id)
+    with PackageWriter(paths.packages, plan.load_id) as package:
+        if fetched is not None:
+            summary.list_pages, summary.not_modified = fetched.list_pages, fetched.not_modified
+            summary.failures.extend(fetched.failures)
+            _stage_rows(package, fetched.rows)
+        total = len(fetched.jobs) if fetched is not None else None
+        done = 0
+        for batch in parsed:
+            _stage_rows(package, batch.rows)
+            summary.fetched += batch.extracted
+            summary.outside_window += batch.outside_window
+            summary.sections += batch.sections
+            summary.metrics += batch.metrics
+            summary.failures.extend(batch.failures)
+            done += batch.pages
+            _log_progress(
+                "parse", plan.load_id, "", done, total=total, extracted=summary.fetched, failed=len(summary.failures)
+            )
+        package.finish(source=plan.source, kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
     return summary
 
 
@@ -206,6 +272,25 @@ def start_reprocess(
     return LoadPlan(load_id=load_id, source=source or "*", kind="reprocess", known={})
 
 
+def reprocess_jobs(
+    paths: WarehousePaths, sources: Mapping[str, Source], *, source: str | None = None, since: date | None = None
+) -> list[ParseJob]:
+    """The current version of every document (of ``source``, published since ``since``), to parse again from the
+    WARC archive with the current extractor. Sends no request."""
+    with connect(paths.db, read_only=True) as con:
+        versions = run_sql(con, "load/current_versions.sql", source=source, since=since).fetchall()
+    return [
+        ParseJob(
+            url=url,
+            source=source_name,
+            region=sources[source_name].region if source_name in sources else None,
+            warc=WarcRef(path=warc_path, offset=offset, length=length, record_id=record_id),
+            fetched=False,
+        )
+        for url, source_name, warc_path, offset, length, record_id in versions
+    ]
+
+
 def reprocess(
     paths: WarehousePaths,
     sources: Mapping[str, Source],
@@ -215,36 +300,11 @@ def reprocess(
     since: date | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> CollectSummary:
-    """Re-extract the current version of every document (of ``source``, published since ``since``) from the WARC
-    archive with the current extractor, into the load's package. Sends no request."""
-    summary = CollectSummary(load_id=plan.load_id)
+    """Re-extract current document versions into the load's package, in this process (see :func:`reprocess_jobs`)."""
+    jobs = reprocess_jobs(paths, sources, source=source, since=since)
     vocabulary = vocabulary or Vocabulary.load()
-    with connect(paths.db, read_only=True) as con:
-        versions = run_sql(con, "load/current_versions.sql", source=source, since=since).fetchall()
-    with PackageWriter(paths.packages, plan.load_id) as package:
-        for done, (url, source_name, final_url, warc_path, offset, length, record_id) in enumerate(versions, start=1):
-            ref = WarcRef(path=warc_path, offset=offset, length=length, record_id=record_id)
-            archived = read_record(paths.archive, ref)
-            raw = RawPage(
-                url=url,
-                final_url=final_url,
-                body=archived.body,
-                headers={k.lower(): v for k, v in archived.headers.items()},
-                fetched_at=archived.fetched_at,
-                warc=ref,
-            )
-            region = sources[source_name].region if source_name in sources else None
-            extracted = _extract(raw, region, vocabulary)
-            if extracted is None:
-                summary.failures.append((url, "extraction failed"))
-            else:
-                summary.fetched += 1
-                summary.sections += len(extracted.sections)
-                summary.metrics += len(extracted.metrics)
-                _stage_page(package, source_name, raw, extracted, fetched=False)
-            _log_progress(summary, url, done, total=len(versions))
-        package.finish(source=source or "*", kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
-    return summary
+    parsed = (parse(paths.archive, batch, vocabulary=vocabulary) for batch in parse_batches(jobs))
+    return write_package(paths, plan, parsed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,125 +330,34 @@ def load_changes(paths: WarehousePaths, load_id: str) -> list[dict[str, Any]]:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _collect_page(
-    package: PackageWriter,
-    source: Source,
-    page: CrawledPage,
-    summary: CollectSummary,
-    mode: CrawlMode,
-    since: date | None,
-    until: date | None,
-    vocabulary: Vocabulary,
-) -> str | None:
-    """Stage what one crawled page contributes; return why it failed, if it did."""
+def _sort_page(fetched: FetchedLoad, source: Source, page: CrawledPage) -> None:
+    """File one crawled page: a row to stage now, a failure, or a response to parse."""
     result = page.result
+    log_row = _fetch_log_row(page)
+    error = result.error
     if page.role == "list":
-        summary.list_pages += 1
-        return result.error
-    if result.error:
-        return result.error
-    if result.not_modified:
-        summary.not_modified += 1
-        package.add("stage_url_state", [_url_state_row(source, page)])
-        return None
-    if result.body is None:
-        return "the response had no body"
-    raw = RawPage(
-        url=page.link.url if page.link else result.url,
-        final_url=result.final_url,
-        body=result.body,
-        headers=result.headers,
-        fetched_at=result.fetched_at,
-        warc=result.warc,
-    )
-    extracted = _extract(raw, source.region, vocabulary)
-    if extracted is None:
-        return "extraction failed: the page could not be read as HTML"
-    if mode == "backfill" and not _in_window(extracted, since, until):
-        summary.outside_window += 1
-        return None
-    summary.fetched += 1
-    summary.sections += len(extracted.sections)
-    summary.metrics += len(extracted.metrics)
-    _stage_page(package, source.name, raw, extracted, fetched=True)
-    package.add("stage_url_state", [_url_state_row(source, page)])
-    return None
+        fetched.list_pages += 1
+    elif error is None and result.not_modified:
+        fetched.not_modified += 1
+        fetched.rows["stage_url_state"].append(_url_state_row(source, page))
+    elif error is None:
+        if result.body is None:
+            error = "the response had no body"
+        elif result.warc is None:
+            error = "the response was not archived"
+        else:
+            url = page.link.url if page.link else result.url
+            job = ParseJob(url, source.name, source.region, result.warc, True, log_row, _url_state_row(source, page))
+            fetched.jobs.append(job)
+            return  # its fetch log row waits for the parse, which may fail
+    if error:
+        fetched.failures.append((result.url, error))
+    fetched.rows["stage_fetch_log"].append(log_row | {"error": error})
 
 
-def _extract(page: RawPage, region: str | None, vocabulary: Vocabulary) -> ExtractedDocument | None:
-    try:
-        return extract_response(
-            page.body,
-            content_type=page.headers.get("content-type"),
-            url=page.final_url,
-            region=region,
-            vocabulary=vocabulary,
-        )
-    except Exception:  # one malformed page must not stop the run; it is logged as failed
-        return None
-
-
-def _in_window(extracted: ExtractedDocument, since: date | None, until: date | None) -> bool:
-    published = extracted.document.published_at
-    if published is None:
-        return True
-    day = published.date()
-    return (since is None or day >= since) and (until is None or day <= until)
-
-
-@dataclass(frozen=True, slots=True)
-class RawPage:
-    """A raw response to extract and stage: fresh from the network or read back from the WARC archive."""
-
-    url: str  # canonical URL, the document's key
-    final_url: str
-    body: bytes
-    headers: Mapping[str, str]
-    fetched_at: datetime
-    warc: WarcRef | None
-
-
-def _stage_page(
-    package: PackageWriter, source: str, page: RawPage, extracted: ExtractedDocument, *, fetched: bool
-) -> None:
-    document = extracted.document
-    key = {"url": page.url, "extractor_version": extracted.extractor_version}
-    package.add(
-        "stage_pages",
-        [
-            key
-            | {
-                "source": source,
-                "fetched": fetched,
-                "raw_sha256": hashlib.sha256(page.body).hexdigest(),
-                "final_url": page.final_url,
-                "etag": page.headers.get("etag"),
-                "last_modified": page.headers.get("last-modified"),
-                "fetched_at": page.fetched_at,
-                **_warc_columns(page.warc),
-                "content_sha256": content_sha256(document),
-                "title": document.title,
-                "published_at": document.published_at,
-                "origin": document.source,
-                "editor": document.editor,
-                "column_name": document.column,
-                "text": document.text,
-            }
-        ],
-    )
-    package.add("stage_sections", [key | section_record(s) for s in extracted.sections])
-    package.add("stage_metrics", [key | {"ordinal": i} | metric_record(m) for i, m in enumerate(extracted.metrics)])
-
-
-def _warc_columns(ref: WarcRef | None) -> dict[str, object]:
-    if ref is None:
-        return {"warc_path": None, "warc_offset": None, "warc_length": None, "warc_record_id": None}
-    return {
-        "warc_path": ref.path,
-        "warc_offset": ref.offset,
-        "warc_length": ref.length,
-        "warc_record_id": ref.record_id,
-    }
+def _stage_rows(package: PackageWriter, rows: Mapping[str, Sequence[Mapping[str, object]]]) -> None:
+    for table, table_rows in rows.items():
+        package.add(table, table_rows)
 
 
 def _url_state_row(source: Source, page: CrawledPage) -> dict[str, object]:
@@ -404,29 +373,32 @@ def _url_state_row(source: Source, page: CrawledPage) -> dict[str, object]:
     }
 
 
-def _fetch_log_row(page: CrawledPage, error: str | None) -> dict[str, object]:
+def _fetch_log_row(page: CrawledPage) -> dict[str, object]:
     result = page.result
     return {
         "url": result.url,
         "role": page.role,
         "status": result.status,
-        "error": error,
         "attempts": result.attempts,
         "fetched_at": result.fetched_at,
     }
 
 
-def _log_progress(summary: CollectSummary, url: str, done: int, *, total: int | None = None) -> None:
-    """One record per page, with the counts so far in ``extra`` (the CLI draws its progress bar from them)."""
-    counts = {"fetched": summary.fetched, "not_modified": summary.not_modified, "failed": len(summary.failures)}
+def _log_progress(
+    stage: Literal["fetch", "parse"], load_id: str, url: str, done: int, *, total: int | None = None, **counts: int
+) -> None:
+    """One record per fetched page or parsed batch, with the counts so far in ``extra`` (the CLI draws its
+    progress bars from them)."""
+    fields = " ".join(f"{name}={n}" for name, n in counts.items())
     logger.info(
-        "load_id=%s page=%d%s fetched=%d not_modified=%d failed=%d url=%s",
-        summary.load_id,
+        "load_id=%s %s=%d%s %s%s",
+        load_id,
+        "page" if stage == "fetch" else "parsed",
         done,
         f"/{total}" if total is not None else "",
-        *counts.values(),
-        url,
-        extra={"load_id": summary.load_id, "pages_done": done, "pages_total": total, **counts},
+        fields,
+        f" url={url}" if url else "",
+        extra={"load_id": load_id, "stage": stage, "pages_done": done, "pages_total": total, **counts},
     )
 
 

@@ -20,8 +20,11 @@ PIPELINE_LOGGER = "ingest.pipeline"
 LINE_FORMAT = "%(asctime)s.%(msecs)03d | %(levelname)-7s | %(name)s - %(message)s"
 
 
+_COUNTS = ("fetched", "not_modified", "extracted", "failed")
+
+
 class ProgressBarHandler(logging.Handler):
-    """Turns the pipeline's per-page records into one progress bar per load."""
+    """Turns the pipeline's progress records into progress bars: per load, one for fetching and one for parsing."""
 
     def __init__(self, progress: Progress) -> None:
         super().__init__()
@@ -32,18 +35,19 @@ class ProgressBarHandler(logging.Handler):
         load_id = getattr(record, "load_id", None)
         if not isinstance(load_id, str):
             return
-        if load_id not in self._tasks:
-            self._tasks[load_id] = self.progress.add_task(load_id, total=None, counts="")
-        counts = " ".join(f"{name}={getattr(record, name, 0)}" for name in ("fetched", "not_modified", "failed"))
+        bar = f"{load_id} {getattr(record, 'stage', '')}".rstrip()
+        if bar not in self._tasks:
+            self._tasks[bar] = self.progress.add_task(bar, total=None, counts="")
+        counts = " ".join(f"{name}={getattr(record, name)}" for name in _COUNTS if hasattr(record, name))
         self.progress.update(
-            self._tasks[load_id],
+            self._tasks[bar],
             completed=getattr(record, "pages_done", 0),
             total=getattr(record, "pages_total", None),
             counts=counts,
         )
 
     def finish(self) -> None:
-        """Fill the bars of loads whose page count was unknown: their crawl is over."""
+        """Fill the bars whose page count was unknown: their crawl is over."""
         for task in self.progress.tasks:
             self.progress.update(task.id, total=task.completed)
 
