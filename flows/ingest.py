@@ -1,4 +1,8 @@
-"""The ingest and backfill flows: for each source, plan → collect → commit, as three coarse tasks."""
+"""The ingest and backfill flows: for each source, plan → fetch → parse (in batches) → write → commit.
+
+Parse is the only stage that fans out: its batches run on the flow's task runner, threads by default or a Dask
+cluster (see flows.runners). Writing the package and committing it stay in the flow, one writer per load.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed
 
+from flows.parse import check_dask, parse_in_batches
 from ingest import pipeline
 from ingest.errors import IngestError
 from ingest.load.apply import LoadReport
@@ -21,7 +26,7 @@ DEFAULT_SOURCES = "sources/yanbian.toml"
 RUN_LOCK_TIMEOUT = 600.0  # a scheduled run waits this long for the previous one before giving up
 
 start_load = task(name="plan load")(pipeline.start_load)
-collect = task(name="collect")(pipeline.collect)
+fetch = task(name="fetch")(pipeline.fetch)
 commit_load = task(name="commit load")(pipeline.commit_load)
 
 
@@ -31,11 +36,18 @@ def ingest(
     db: str = str(DEFAULT_DB),
     sources: list[str] | None = None,
     lock_timeout: float = RUN_LOCK_TIMEOUT,
+    dask: str | None = None,
 ) -> State:
-    """Load what each source published or changed since the last run."""
+    """Load what each source published or changed since the last run.
+
+    ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse); default: threads.
+    """
     try:
+        check_dask(dask)
         selected = _select(Path(sources_file), sources)
-        return _run(selected, Path(db), kind="scheduled", mode="scheduled", lock_timeout=lock_timeout, parameters={})
+        return _run(
+            selected, Path(db), kind="scheduled", mode="scheduled", lock_timeout=lock_timeout, parameters={}, dask=dask
+        )
     except IngestError as exc:  # a busy warehouse or a bad sources file: one line, no traceback
         return Failed(message=str(exc))
 
@@ -50,14 +62,16 @@ def backfill(
     dry_run: bool = False,
     reprocess: pipeline.Refetch = "failed",
     lock_timeout: float = RUN_LOCK_TIMEOUT,
+    dask: str | None = None,
 ) -> State:
     """Load what a source published between ``since`` and ``until`` (inclusive) and the warehouse lacks.
 
     ``dry_run`` reads list pages only and reports what would be loaded. ``reprocess`` says what happens to
-    documents of the window seen before (see ingest.pipeline.Refetch).
+    documents of the window seen before (see ingest.pipeline.Refetch). ``dask`` as for ingest.
     """
     parameters: dict[str, object] = {"since": since.isoformat(), "until": until.isoformat(), "reprocess": reprocess}
     try:
+        check_dask(dask)
         [selected] = _select(Path(sources_file), [source])
         if dry_run:
             links = pipeline.preview_backfill(
@@ -74,6 +88,7 @@ def backfill(
             since=since,
             until=until,
             refetch=reprocess,
+            dask=dask,
         )
     except IngestError as exc:
         return Failed(message=str(exc))
@@ -95,6 +110,7 @@ def _run(
     since: date | None = None,
     until: date | None = None,
     refetch: pipeline.Refetch = "failed",
+    dask: str | None = None,
 ) -> State:
     logger = get_run_logger()
     paths = pipeline.WarehousePaths.beside(db)
@@ -106,7 +122,9 @@ def _run(
         for source in sources:
             plan = start_load(paths, source, kind=kind, parameters=parameters)
             logger.info("load_id=%s source=%s started (%d known articles)", plan.load_id, source.name, len(plan.known))
-            summary = collect(paths, source, plan, mode=mode, since=since, until=until, refetch=refetch)
+            fetched = fetch(paths, source, plan, mode=mode, since=since, until=until, refetch=refetch)
+            parsed = parse_in_batches(paths.archive, fetched.jobs, window=fetched.window, dask=dask)
+            summary = pipeline.write_package(paths, plan, parsed, fetched=fetched)
             report = commit_load(paths, plan.load_id)
             logger.info(
                 "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",

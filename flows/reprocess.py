@@ -1,4 +1,7 @@
-"""The reprocess flow: rebuild sections and metrics from the WARC archive with the current extractor."""
+"""The reprocess flow: rebuild sections and metrics from the WARC archive with the current extractor.
+
+Like ingest without the fetch: find the current versions, parse them in batches on the flow's task runner, write
+the package, commit it."""
 
 from __future__ import annotations
 
@@ -9,15 +12,21 @@ from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.states import Completed, Failed
 
-from flows.ingest import DEFAULT_SOURCES, RUN_LOCK_TIMEOUT, artifact_key, publish_failures
+from flows.ingest import (
+    DEFAULT_SOURCES,
+    RUN_LOCK_TIMEOUT,
+    artifact_key,
+    commit_load,
+    publish_failures,
+)
+from flows.parse import check_dask, parse_in_batches
 from ingest import pipeline
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, run_lock
 from ingest.sources import load_sources
 
 start_reprocess = task(name="plan reprocess")(pipeline.start_reprocess)
-rebuild = task(name="re-extract from WARC")(pipeline.reprocess)
-commit_load = task(name="commit load")(pipeline.commit_load)
+reprocess_jobs = task(name="find current versions")(pipeline.reprocess_jobs)
 
 
 @flow(name="reprocess")
@@ -27,15 +36,21 @@ def reprocess(
     sources_file: str = DEFAULT_SOURCES,
     db: str = str(DEFAULT_DB),
     lock_timeout: float = RUN_LOCK_TIMEOUT,
+    dask: str | None = None,
 ) -> State:
-    """Re-extract current document versions without the network; report the diff per indicator."""
+    """Re-extract current document versions without the network; report the diff per indicator.
+
+    ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse); default: threads.
+    """
     logger = get_run_logger()
     paths = pipeline.WarehousePaths.beside(Path(db))
     try:
+        check_dask(dask)
         sources = {s.name: s for s in load_sources(Path(sources_file))} if Path(sources_file).exists() else {}
         with run_lock(paths.db, timeout=lock_timeout):
             plan = start_reprocess(paths, source=source, since=since)
-            summary = rebuild(paths, sources, plan, source=source, since=since)
+            jobs = reprocess_jobs(paths, sources, source=source, since=since)
+            summary = pipeline.write_package(paths, plan, parse_in_batches(paths.archive, jobs, dask=dask))
             report = commit_load(paths, plan.load_id)
     except IngestError as exc:
         return Failed(message=str(exc))

@@ -55,13 +55,17 @@ def ingest_schedule(cron: str | None = None, timezone: str | None = None, interv
         ) from None
 
 
-def build_deployments(sources_file: Path, db: Path, schedule: Schedule) -> list[RunnerDeployment]:
+def build_deployments(
+    sources_file: Path, db: Path, schedule: Schedule, *, dask: str | None = None
+) -> list[RunnerDeployment]:
     """The deployments ``ingest/ingest`` (on ``schedule``), ``backfill/backfill`` and ``reprocess/reprocess``.
 
     Every run defaults to ``sources_file`` and ``db`` (made absolute, so runs do not depend on the working
-    directory); a run may override any parameter.
+    directory) and, when given, to parsing on the Dask cluster ``dask``; a run may override any parameter.
     """
     parameters: dict[str, object] = {"sources_file": str(sources_file.resolve()), "db": str(db.resolve())}
+    if dask is not None:
+        parameters["dask"] = dask
     return [
         _deployment(ingest_flow, parameters, schedule),
         _deployment(backfill, parameters),

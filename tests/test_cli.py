@@ -108,3 +108,22 @@ def test_extract_a_url_of_the_demo_site() -> None:
     assert data["title"] == "政府工作报告" and data["published_at"] == "2022-07-11T20:57:00+08:00"
     assert "2022-10-06" not in data["text"]
     assert missing_code == 1 and "HTTP 404" in missing_err and len(missing_err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run"],
+        ["backfill", "--source", "yanbian", "--since", "2024-01-01", "--until", "2024-12-31"],
+        ["reprocess"],
+        ["serve"],
+    ],
+)
+def test_a_bad_dask_address_is_one_line_before_anything_runs(tmp_path: Path, command: list[str]) -> None:
+    db = tmp_path / "w.duckdb"
+    code, out, err = invoke(*command, "--db", str(db), "--dask", "dask-scheduler:8786")
+    assert code == 1
+    assert err.strip() == (
+        "error: dask must be 'local' or a scheduler address such as tcp://host:8786, got 'dask-scheduler:8786'"
+    )
+    assert "Traceback" not in out + err and not db.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +12,8 @@ import pytest
 from ingest.demo_site import DemoSite
 from ingest.pipeline import WarehousePaths
 from ingest.query import open_reader, run_query
+from tests.test_parse import NEWS, REPORT, job_for
+from tests.test_pipeline import ingest_once
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -74,3 +77,83 @@ def test_a_busy_warehouse_fails_the_run_with_a_one_line_reason(
         )
     assert state.is_failed()
     assert "another run is writing to" in (state.message or "")
+
+
+class ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def metric_rows(db: Path) -> list[tuple[object, ...]]:
+    """Every current figure with its document's URL: what two runs over the same pages must agree on."""
+    with open_reader(db) as con:
+        return run_query(
+            con,
+            "SELECT url, ordinal, section, indicator, name, region, period, kind, measure, value, unit, sentence "
+            "FROM metrics_current ORDER BY url, ordinal",
+        ).rows
+
+
+def test_parse_tasks_run_in_batches_and_come_back_in_order(tmp_path: Path, paths: WarehousePaths) -> None:
+    from flows.parse import parse_in_batches
+    from prefect import flow
+
+    from ingest.parse import parse
+
+    jobs = [job_for(tmp_path, page) for page in (REPORT, NEWS, REPORT, NEWS, NEWS)]
+
+    @flow
+    def parse_flow() -> list[list[str]]:
+        return [[row["url"] for row in b.rows["stage_pages"]] for b in parse_in_batches(tmp_path, jobs, batch_pages=2)]
+
+    in_order = [[str(row["url"]) for row in parse(tmp_path, jobs[i : i + 2]).rows["stage_pages"]] for i in (0, 2, 4)]
+    assert parse_flow() == in_order
+    assert [len(urls) for urls in in_order] == [2, 2, 1]
+
+
+def test_backfill_parses_on_a_local_dask_cluster_with_the_same_result(
+    tmp_path: Path, demo_site: DemoSite, paths: WarehousePaths
+) -> None:
+    """Parsing on Dask worker processes loads exactly what parsing in the run's own process loads."""
+    from flows.ingest import backfill
+
+    from ingest.sources import load_sources
+
+    dask_logger, dask_messages = logging.getLogger("prefect.task_runner.dask"), ListHandler()
+    dask_logger.addHandler(dask_messages)
+    try:
+        state = backfill(
+            source="demo",
+            since=date(1900, 1, 1),  # the whole site
+            until=date(2100, 12, 31),
+            sources_file=str(sources_file(tmp_path, demo_site)),
+            db=str(paths.db),
+            dask="local",
+            return_state=True,
+        )
+    finally:
+        dask_logger.removeHandler(dask_messages)
+    assert state.is_completed(), state.message
+    assert any("Creating a new Dask cluster" in message for message in dask_messages.messages)
+
+    in_process = WarehousePaths.beside(tmp_path / "in_process" / "reports.duckdb")
+    [source] = load_sources(sources_file(tmp_path, demo_site))
+    ingest_once(in_process, source, mode="backfill")
+    assert metric_rows(paths.db) == metric_rows(in_process.db) != []
+
+
+def test_a_bad_dask_address_fails_the_run_before_it_starts(
+    tmp_path: Path, demo_site: DemoSite, paths: WarehousePaths
+) -> None:
+    from flows.ingest import ingest
+
+    state = ingest(
+        sources_file=str(sources_file(tmp_path, demo_site)), db=str(paths.db), dask="dask-scheduler", return_state=True
+    )
+    assert state.is_failed()
+    assert state.message == "dask must be 'local' or a scheduler address such as tcp://host:8786, got 'dask-scheduler'"
+    assert not paths.db.exists()  # no load was begun

@@ -48,6 +48,14 @@ LockOption = Annotated[
     float, typer.Option("--lock-timeout", help="Seconds to wait while another process uses the warehouse.")
 ]
 SourcesOption = Annotated[Path, typer.Option("--sources", help="The TOML file listing the sites to ingest.")]
+DaskOption = Annotated[
+    str | None,
+    typer.Option(
+        "--dask",
+        help="Parse on a Dask cluster: 'local' (worker processes on this machine) or a scheduler address such as "
+        "tcp://host:8786. Default: threads of this process.",
+    ),
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -91,13 +99,18 @@ def run(
     db: DbOption = DEFAULT_DB,
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
     lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+    dask: DaskOption = None,
 ) -> None:
     """Run the ingest flow once: load what the sources published or changed since the last run."""
     _check_sources(sources, source)
     configure_prefect_environment()
     from flows.ingest import ingest
+    from flows.parse import check_dask
 
-    state = ingest(sources_file=str(sources), db=str(db), sources=source, lock_timeout=lock_timeout, return_state=True)
+    check_dask(dask)
+    state = ingest(
+        sources_file=str(sources), db=str(db), sources=source, lock_timeout=lock_timeout, dask=dask, return_state=True
+    )
     _finish(state)
 
 
@@ -120,6 +133,7 @@ def backfill(
         ),
     ] = Refetch.failed,
     lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+    dask: DaskOption = None,
 ) -> None:
     """Load everything a source published in a window of days that the warehouse does not have yet."""
     if since > until:
@@ -127,6 +141,9 @@ def backfill(
     _check_sources(sources, [source])
     configure_prefect_environment()
     from flows.ingest import backfill as backfill_flow
+    from flows.parse import check_dask
+
+    check_dask(dask)
 
     from ingest.progress import show_progress
 
@@ -140,6 +157,7 @@ def backfill(
             dry_run=dry_run,
             reprocess=reprocess.value,
             lock_timeout=lock_timeout,
+            dask=dask,
             return_state=True,
         )
     if dry_run and state.is_completed():
@@ -160,10 +178,14 @@ def reprocess(
     sources: SourcesOption = DEFAULT_SOURCES,
     db: DbOption = DEFAULT_DB,
     lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+    dask: DaskOption = None,
 ) -> None:
     """Rebuild sections and metrics from the WARC archive with the current extractor (no network)."""
     configure_prefect_environment()
+    from flows.parse import check_dask
     from flows.reprocess import reprocess as reprocess_flow
+
+    check_dask(dask)
 
     from ingest.progress import show_progress
 
@@ -174,6 +196,7 @@ def reprocess(
             sources_file=str(sources),
             db=str(db),
             lock_timeout=lock_timeout,
+            dask=dask,
             return_state=True,
         )
     if state.is_failed() or state.is_crashed():
@@ -304,6 +327,7 @@ def serve(
     interval: Annotated[
         float | None, typer.Option("--interval", help="Run ingest every SECONDS instead of on the cron schedule.")
     ] = None,
+    dask: DaskOption = None,
 ) -> None:
     """Serve the ingest (scheduled), backfill and reprocess deployments until interrupted, one run at a time.
 
@@ -311,9 +335,11 @@ def serve(
     """
     _check_sources(sources, None)
     configure_prefect_environment()
+    from flows.parse import check_dask
     from flows.serve import build_deployments, ingest_schedule, serve_flows
 
-    serve_flows(build_deployments(sources, db, ingest_schedule(cron, timezone, interval)))
+    check_dask(dask)
+    serve_flows(build_deployments(sources, db, ingest_schedule(cron, timezone, interval), dask=dask))
 
 
 def extraction_json(extracted: ExtractedDocument) -> dict[str, object]:

@@ -1,0 +1,103 @@
+"""The parse stage as Prefect tasks: batches of archived responses parsed on threads or on a Dask cluster.
+
+Parsing is the one CPU-bound stage, and the only one that fans out. By default its batches run on the flow's
+task runner (threads of the run's process, enough while the network is the bottleneck). Given ``dask``, they
+run on a Dask cluster through prefect-dask: an existing scheduler (``tcp://host:8786``) or, with ``local``, a
+cluster of worker processes on this machine started for the run. Workers must see the WARC archive at the same
+path (one machine, or a shared filesystem); they return rows, and the flow alone writes the package.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import task, unmapped
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import TaskRunner
+
+from ingest import parse as parse_stage
+from ingest.errors import ConfigError
+from ingest.parse import ParsedBatch, ParseJob
+
+LOCAL_DASK = "local"
+_SCHEDULER_SCHEMES = ("tcp://", "tls://", "ws://", "wss://")
+
+# Parse tasks take and return plain rows; hashing them for a cache key would cost time and buy nothing.
+parse = task(name="parse", cache_policy=NO_CACHE)(parse_stage.parse)
+
+
+def parse_in_batches(
+    archive: Path,
+    jobs: list[ParseJob],
+    *,
+    window: tuple[date | None, date | None] = (None, None),
+    dask: str | None = None,
+    batch_pages: int = parse_stage.PARSE_BATCH_PAGES,
+) -> Iterator[ParsedBatch]:
+    """Parse ``jobs`` in batches of ``batch_pages`` as parallel task runs; yield the batches in order, each as soon
+    as it and those before it are done, so the package is written while later batches are still being parsed."""
+    if not jobs:
+        return
+    parameters: dict[str, Any] = {
+        "archive": unmapped(archive),
+        "jobs": parse_stage.parse_batches(jobs, batch_pages),
+        "window": unmapped(window),
+    }
+    with ExitStack() as stack:
+        if dask is None:
+            futures = parse.map(**parameters)
+        else:
+            runner = dask_task_runner(dask)  # imports distributed, which sets its loggers' levels
+            stack.enter_context(_logger_level("distributed", logging.WARNING))  # a local cluster's chatter
+            stack.enter_context(runner)
+            futures = runner.map(parse, parameters)  # type: ignore[arg-type]  # the stub expects an async task
+        pending = list(futures)
+        while pending:
+            yield pending.pop(0).result()  # dropping the future frees its rows once they are written
+
+
+def check_dask(dask: str | None) -> None:
+    """Raise ConfigError unless ``dask`` is None, ``local`` or a Dask scheduler address, with prefect-dask installed."""
+    if dask is None:
+        return
+    if dask != LOCAL_DASK and not dask.startswith(_SCHEDULER_SCHEMES):
+        raise ConfigError(f"dask must be 'local' or a scheduler address such as tcp://host:8786, got {dask!r}")
+    if importlib.util.find_spec("prefect_dask") is None:
+        raise ConfigError(
+            "parsing on Dask needs prefect-dask: install the project with its dask extra (uv sync --extra dask)"
+        )
+
+
+def dask_task_runner(dask: str) -> TaskRunner[Any]:
+    """A prefect-dask task runner: ``local`` for worker processes on this machine, else a scheduler address."""
+    check_dask(dask)
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    if dask == LOCAL_DASK:
+        return DaskTaskRunner(
+            cluster_kwargs={
+                "n_workers": os.cpu_count() or 1,
+                "threads_per_worker": 1,  # parsing holds the GIL: processes, not threads, run it in parallel
+                "host": "127.0.0.1",
+                "dashboard_address": "127.0.0.1:0",  # any free port: runs must not contend for 8787
+            }
+        )
+    return DaskTaskRunner(address=dask)
+
+
+@contextmanager
+def _logger_level(name: str, level: int) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    previous = logger.level
+    logger.setLevel(max(level, previous))
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)

@@ -1,0 +1,44 @@
+"""What `ingest serve` registers, built without a server: schedules and each deployment's default parameters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flows.serve import build_deployments, ingest_schedule
+
+from ingest.errors import ConfigError
+
+
+def test_the_default_schedule_is_six_in_the_morning_beijing_time() -> None:
+    schedule = ingest_schedule()
+    assert (schedule.cron, schedule.timezone) == ("0 6 * * *", "Asia/Shanghai")
+    assert ingest_schedule(interval=60).interval == timedelta(seconds=60)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"cron": "every morning"}, "'every morning' is not a cron expression"),
+        ({"timezone": "Beijing"}, "unknown timezone 'Beijing'"),
+        ({"interval": 0}, "--interval must be a positive number of seconds, got 0"),
+    ],
+)
+def test_a_bad_schedule_is_a_config_error(arguments: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        ingest_schedule(**arguments)  # type: ignore[arg-type]
+
+
+def test_runs_default_to_absolute_paths_and_to_the_dask_cluster_given() -> None:
+    sources, db = Path("sources/demo.toml"), Path("warehouse/demo.duckdb")
+
+    plain = build_deployments(sources, db, ingest_schedule())
+    on_dask = build_deployments(sources, db, ingest_schedule(), dask="tcp://dask-scheduler:8786")
+
+    assert [d.name for d in plain] == ["ingest", "backfill", "reprocess"]
+    assert [len(d.schedules or []) for d in plain] == [1, 0, 0]
+    for deployment in plain:
+        assert deployment.parameters == {"sources_file": str(sources.resolve()), "db": str(db.resolve())}
+        assert deployment.concurrency_limit == 1
+    assert all(d.parameters["dask"] == "tcp://dask-scheduler:8786" for d in on_dask)
