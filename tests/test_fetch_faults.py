@@ -234,7 +234,9 @@ def test_rate_limit_spaces_requests_across_threads(demo_site: DemoSite) -> None:
     assert len(results) == 10 and all(r.ok for r in results)
     times = [r.time for r in demo_site.requests()]
     assert len(times) == 11  # robots.txt and the ten pages, one slot each
-    assert times[-1] - times[0] >= 10 * 0.2 - 0.05  # 5 requests/s, measured by the server
+    # 5 requests/s, measured by the server: when a request arrives, which a busy machine delays by up to a slot's
+    # share (unlimited, the eleven would arrive within some 50 ms)
+    assert times[-1] - times[0] >= 10 * 0.2 - 0.25
     assert min(b - a for a, b in itertools.pairwise(times)) >= 0.2 - 0.05
 
 
