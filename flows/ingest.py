@@ -124,7 +124,7 @@ def _run(
             logger.info("load_id=%s source=%s started (%d known articles)", plan.load_id, source.name, len(plan.known))
             fetched = fetch(paths, source, plan, mode=mode, since=since, until=until, refetch=refetch)
             parsed = parse_in_batches(paths.archive, fetched.jobs, window=fetched.window, dask=dask)
-            summary = pipeline.write_package(paths, plan, parsed, fetched=fetched)
+            summary = pipeline.write_package(paths, plan, parsed, pages=len(fetched.jobs), fetched=fetched)
             report = commit_load(paths, plan.load_id)
             logger.info(
                 "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",

@@ -87,6 +87,9 @@ def dask_task_runner(dask: str) -> TaskRunner[Any]:
                 "threads_per_worker": 1,  # parsing holds the GIL: processes, not threads, run it in parallel
                 "host": "127.0.0.1",
                 "dashboard_address": "127.0.0.1:0",  # any free port: runs must not contend for 8787
+                # Workers log a heartbeat error when the cluster stops under them; a real failure of a parse
+                # batch reaches the run as its task's Failed state, not through the workers' logs.
+                "silence_logs": logging.CRITICAL,
             }
         )
     return DaskTaskRunner(address=dask)

@@ -50,7 +50,8 @@ def reprocess(
         with run_lock(paths.db, timeout=lock_timeout):
             plan = start_reprocess(paths, source=source, since=since)
             jobs = reprocess_jobs(paths, sources, source=source, since=since)
-            summary = pipeline.write_package(paths, plan, parse_in_batches(paths.archive, jobs, dask=dask))
+            parsed = parse_in_batches(paths.archive, jobs, dask=dask)
+            summary = pipeline.write_package(paths, plan, parsed, pages=len(jobs))
             report = commit_load(paths, plan.load_id)
     except IngestError as exc:
         return Failed(message=str(exc))

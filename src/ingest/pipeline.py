@@ -84,7 +84,6 @@ class CollectSummary:
 class FetchedLoad:
     """What crawling a source produced: the responses to parse and the rows that need no parsing."""
 
-    load_id: str
     window: tuple[date | None, date | None]  # publication days a backfill keeps (since, until); None: no bound
     jobs: list[ParseJob] = field(default_factory=list)
     rows: dict[str, list[dict[str, object]]] = field(
@@ -159,7 +158,7 @@ def collect(
     parsed = (
         parse(paths.archive, jobs, window=fetched.window, vocabulary=vocabulary) for jobs in parse_batches(fetched.jobs)
     )
-    return write_package(paths, plan, parsed, fetched=fetched)
+    return write_package(paths, plan, parsed, pages=len(fetched.jobs), fetched=fetched)
 
 
 def fetch(
@@ -173,7 +172,7 @@ def fetch(
     refetch: Refetch = "failed",
 ) -> FetchedLoad:
     """Crawl the source into the WARC archive; return what to parse and the rows that need no parsing."""
-    fetched = FetchedLoad(load_id=plan.load_id, window=(since, until) if mode == "backfill" else (None, None))
+    fetched = FetchedLoad(window=(since, until) if mode == "backfill" else (None, None))
     with WarcArchive(paths.archive, name=plan.load_id) as archive, Fetcher(source, archive) as fetcher:
         retry = refetch != "none"
         pages = crawl(
@@ -206,16 +205,17 @@ def write_package(
     plan: LoadPlan,
     parsed: Iterable[ParsedBatch],
     *,
+    pages: int,
     fetched: FetchedLoad | None = None,
 ) -> CollectSummary:
-    """Write the fetched and parsed rows of a load to its package, batch by batch as they come, and finish it."""
+    """Write the fetched rows of a load and its ``parsed`` batches (covering ``pages`` pages in all) to its package,
+    batch by batch as they come, and finish it."""
     summary = CollectSummary(load_id=plan.load_id)
     with PackageWriter(paths.packages, plan.load_id) as package:
         if fetched is not None:
             summary.list_pages, summary.not_modified = fetched.list_pages, fetched.not_modified
             summary.failures.extend(fetched.failures)
             _stage_rows(package, fetched.rows)
-        total = len(fetched.jobs) if fetched is not None else None
         done = 0
         for batch in parsed:
             _stage_rows(package, batch.rows)
@@ -226,7 +226,7 @@ def write_package(
             summary.failures.extend(batch.failures)
             done += batch.pages
             _log_progress(
-                "parse", plan.load_id, "", done, total=total, extracted=summary.fetched, failed=len(summary.failures)
+                "parse", plan.load_id, "", done, total=pages, extracted=summary.fetched, failed=len(summary.failures)
             )
         package.finish(source=plan.source, kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
     return summary
@@ -304,7 +304,7 @@ def reprocess(
     jobs = reprocess_jobs(paths, sources, source=source, since=since)
     vocabulary = vocabulary or Vocabulary.load()
     parsed = (parse(paths.archive, batch, vocabulary=vocabulary) for batch in parse_batches(jobs))
-    return write_package(paths, plan, parsed)
+    return write_package(paths, plan, parsed, pages=len(jobs))
 
 
 @dataclass(frozen=True, slots=True)
