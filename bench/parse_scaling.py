@@ -9,7 +9,6 @@ the whole of the work; in a backfill the network usually dominates. Writes ``ben
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import tempfile
 import time
@@ -29,7 +28,7 @@ RUNNERS = {"threads": None, "dask local": "local"}
 
 
 def measure(pages: int, rounds: int) -> dict[str, list[float]]:
-    from flows.parse import dask_task_runner
+    from flows.parse import parse_task_runner
     from flows.reprocess import reprocess
     from prefect.testing.utilities import prefect_test_harness
     from prefect_dask.task_runners import DaskTaskRunner
@@ -56,8 +55,7 @@ def measure(pages: int, rounds: int) -> dict[str, list[float]]:
                 if not state.is_completed():
                     raise SystemExit(f"the reprocess on {name} ended {state.name}: {state.message}")
             started = time.perf_counter()
-            logging.getLogger("distributed").setLevel(logging.WARNING)  # as parse_in_batches has it
-            with dask_task_runner("local") as runner:
+            with parse_task_runner("local") as runner:
                 assert isinstance(runner, DaskTaskRunner)
                 runner.client.wait_for_workers(os.cpu_count() or 1)  # the cluster starts with its client
             timings["dask local: cluster start and stop"].append(time.perf_counter() - started)

@@ -1,7 +1,7 @@
 """The ingest and backfill flows: for each source, plan → fetch → parse (in batches) → write → commit.
 
 Parse is the only stage that fans out: its batches run on the flow's task runner, threads by default or a Dask
-cluster (see flows.runners). Writing the package and committing it stay in the flow, one writer per load.
+cluster (see flows.parse). Writing the package and committing it stay in the flow, one writer per load.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed
 
-from flows.parse import check_dask, parse_in_batches
+from flows.parse import check_dask, parse_in_batches, parse_task_runner
 from ingest import pipeline
 from ingest.errors import IngestError
 from ingest.load.apply import LoadReport
@@ -116,14 +116,14 @@ def _run(
     paths = pipeline.WarehousePaths.beside(db)
     reports: list[LoadReport] = []
     summaries: list[pipeline.CollectSummary] = []
-    with run_lock(db, timeout=lock_timeout):
+    with run_lock(db, timeout=lock_timeout), parse_task_runner(dask) as runner:
         for recovered in pipeline.recover(paths):
             logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
         for source in sources:
             plan = start_load(paths, source, kind=kind, parameters=parameters)
             logger.info("load_id=%s source=%s started (%d known articles)", plan.load_id, source.name, len(plan.known))
             fetched = fetch(paths, source, plan, mode=mode, since=since, until=until, refetch=refetch)
-            parsed = parse_in_batches(paths.archive, fetched.jobs, window=fetched.window, dask=dask)
+            parsed = parse_in_batches(paths.archive, fetched.jobs, window=fetched.window, runner=runner)
             summary = pipeline.write_package(paths, plan, parsed, pages=len(fetched.jobs), fetched=fetched)
             report = commit_load(paths, plan.load_id)
             logger.info(

@@ -13,7 +13,7 @@ import importlib.util
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,16 +33,29 @@ _SCHEDULER_SCHEMES = ("tcp://", "tls://", "ws://", "wss://")
 parse = task(name="parse", cache_policy=NO_CACHE)(parse_stage.parse)
 
 
+@contextmanager
+def parse_task_runner(dask: str | None) -> Iterator[TaskRunner[Any] | None]:
+    """The task runner for a flow run's parse batches: None (the flow's own, threads) without ``dask``, else a
+    Dask one, shared by the run's loads; a local cluster starts at the first batch and stops with the block."""
+    if dask is None:
+        yield None
+        return
+    runner = dask_task_runner(dask)  # imports distributed, which sets its loggers' levels
+    with _logger_level("distributed", logging.WARNING), runner:  # a local cluster's chatter
+        yield runner
+
+
 def parse_in_batches(
     archive: Path,
     jobs: list[ParseJob],
     *,
     window: tuple[date | None, date | None] = (None, None),
-    dask: str | None = None,
+    runner: TaskRunner[Any] | None = None,
     batch_pages: int = parse_stage.PARSE_BATCH_PAGES,
 ) -> Iterator[ParsedBatch]:
-    """Parse ``jobs`` in batches of ``batch_pages`` as parallel task runs; yield the batches in order, each as soon
-    as it and those before it are done, so the package is written while later batches are still being parsed."""
+    """Parse ``jobs`` in batches of ``batch_pages`` as parallel task runs on ``runner`` (default: the flow's); yield
+    the batches in order, each as soon as it and those before it are done, so the package is written while later
+    batches are still being parsed."""
     if not jobs:
         return
     parameters: dict[str, Any] = {
@@ -50,17 +63,11 @@ def parse_in_batches(
         "jobs": parse_stage.parse_batches(jobs, batch_pages),
         "window": unmapped(window),
     }
-    with ExitStack() as stack:
-        if dask is None:
-            futures = parse.map(**parameters)
-        else:
-            runner = dask_task_runner(dask)  # imports distributed, which sets its loggers' levels
-            stack.enter_context(_logger_level("distributed", logging.WARNING))  # a local cluster's chatter
-            stack.enter_context(runner)
-            futures = runner.map(parse, parameters)  # type: ignore[arg-type]  # the stub expects an async task
-        pending = list(futures)
-        while pending:
-            yield pending.pop(0).result()  # dropping the future frees its rows once they are written
+    # the stub expects a task that may be async
+    futures = parse.map(**parameters) if runner is None else runner.map(parse, parameters)  # type: ignore[arg-type]
+    pending = list(futures)
+    while pending:
+        yield pending.pop(0).result()  # dropping the future frees its rows once they are written
 
 
 def check_dask(dask: str | None) -> None:

@@ -19,7 +19,7 @@ from flows.ingest import (
     commit_load,
     publish_failures,
 )
-from flows.parse import check_dask, parse_in_batches
+from flows.parse import check_dask, parse_in_batches, parse_task_runner
 from ingest import pipeline
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, run_lock
@@ -47,10 +47,10 @@ def reprocess(
     try:
         check_dask(dask)
         sources = {s.name: s for s in load_sources(Path(sources_file))} if Path(sources_file).exists() else {}
-        with run_lock(paths.db, timeout=lock_timeout):
+        with run_lock(paths.db, timeout=lock_timeout), parse_task_runner(dask) as runner:
             plan = start_reprocess(paths, source=source, since=since)
             jobs = reprocess_jobs(paths, sources, source=source, since=since)
-            parsed = parse_in_batches(paths.archive, jobs, dask=dask)
+            parsed = parse_in_batches(paths.archive, jobs, runner=runner)
             summary = pipeline.write_package(paths, plan, parsed, pages=len(jobs))
             report = commit_load(paths, plan.load_id)
     except IngestError as exc:
