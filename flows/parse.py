@@ -20,6 +20,7 @@ from typing import Any
 
 from prefect import task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.task_runners import TaskRunner
 
 from ingest import parse as parse_stage
@@ -40,7 +41,9 @@ def parse_task_runner(dask: str | None) -> Iterator[TaskRunner[Any] | None]:
     if dask is None:
         yield None
         return
-    runner = dask_task_runner(dask)  # imports distributed, which sets its loggers' levels
+    with get_client(sync_client=True) as client:  # the API this run reports to: a temporary server's, perhaps
+        api_url = str(client.api_url)
+    runner = dask_task_runner(dask, api_url=api_url)  # imports distributed, which sets its loggers' levels
     with _logger_level("distributed", logging.WARNING), runner:  # a local cluster's chatter
         yield runner
 
@@ -82,8 +85,13 @@ def check_dask(dask: str | None) -> None:
         )
 
 
-def dask_task_runner(dask: str) -> TaskRunner[Any]:
-    """A prefect-dask task runner: ``local`` for worker processes on this machine, else a scheduler address."""
+def dask_task_runner(dask: str, *, api_url: str) -> TaskRunner[Any]:
+    """A prefect-dask task runner: ``local`` for worker processes on this machine, else a scheduler address.
+
+    A local cluster's workers report their task runs to ``api_url``; without it, a worker of a run on a temporary
+    server would start a temporary server of its own. A remote cluster's workers need PREFECT_API_URL set to the
+    run's server (a temporary server on loopback is out of their reach).
+    """
     check_dask(dask)
     from prefect_dask.task_runners import DaskTaskRunner
 
@@ -97,6 +105,7 @@ def dask_task_runner(dask: str) -> TaskRunner[Any]:
                 # Workers log a heartbeat error when the cluster stops under them; a real failure of a parse
                 # batch reaches the run as its task's Failed state, not through the workers' logs.
                 "silence_logs": logging.CRITICAL,
+                "env": {"PREFECT_API_URL": api_url},  # set in each worker process by its nanny
             }
         )
     return DaskTaskRunner(address=dask)

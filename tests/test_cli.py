@@ -127,3 +127,39 @@ def test_a_bad_dask_address_is_one_line_before_anything_runs(tmp_path: Path, com
         "error: dask must be 'local' or a scheduler address such as tcp://host:8786, got 'dask-scheduler:8786'"
     )
     assert "Traceback" not in out + err and not db.exists()
+
+
+def test_reprocess_on_a_local_dask_cluster_from_the_command_line(tmp_path: Path) -> None:
+    """The command as a user types it: one temporary Prefect server (the workers report to it rather than start
+    their own), a plain progress line per parsed batch, no ERROR line and no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from ingest import pipeline
+    from ingest.demo_site import DemoSite
+    from tests.conftest import demo_source_for
+
+    paths = pipeline.WarehousePaths.beside(tmp_path / "w.duckdb")
+    with DemoSite() as site:
+        source = demo_source_for(site)
+        plan = pipeline.start_load(paths, source, kind="scheduled", parameters={})
+        collected = pipeline.collect(paths, source, plan, mode="scheduled")
+        pipeline.commit_load(paths, plan.load_id)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API_")} | {
+        "PREFECT_HOME": str(tmp_path / "prefect")
+    }
+    completed = subprocess.run(
+        [Path(sys.executable).parent / "ingest", "reprocess", "--db", str(paths.db), "--dask", "local"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    assert output.count("Starting temporary server") == 1, output
+    assert f"parsed={collected.fetched}/{collected.fetched} extracted={collected.fetched} failed=0" in output
+    assert "0 documents re-extracted" in completed.stdout
+    assert "ERROR" not in output and "Traceback" not in output
