@@ -15,7 +15,7 @@ from prefect import State, flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed
 
-from flows.parse import check_dask, parse_in_batches, parse_task_runner
+from flows.parse import check_dask, parse_in_batches, parse_task_runner, thread_task_runner
 from ingest import pipeline
 from ingest.errors import IngestError
 from ingest.load.apply import LoadReport
@@ -30,7 +30,7 @@ fetch = task(name="fetch")(pipeline.fetch)
 commit_load = task(name="commit load")(pipeline.commit_load)
 
 
-@flow(name="ingest")
+@flow(name="ingest", task_runner=thread_task_runner())
 def ingest(
     sources_file: str = DEFAULT_SOURCES,
     db: str = str(DEFAULT_DB),
@@ -52,7 +52,7 @@ def ingest(
         return Failed(message=str(exc))
 
 
-@flow(name="backfill")
+@flow(name="backfill", task_runner=thread_task_runner())
 def backfill(
     source: str,
     since: date,

@@ -12,16 +12,18 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from prefect import task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
-from prefect.task_runners import TaskRunner
+from prefect.futures import PrefectFuture
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from ingest import parse as parse_stage
 from ingest.errors import ConfigError
@@ -29,6 +31,17 @@ from ingest.parse import ParsedBatch, ParseJob
 
 LOCAL_DASK = "local"
 _SCHEDULER_SCHEMES = ("tcp://", "tls://", "ws://", "wss://")
+# Threads the flows run tasks on. Parsing holds the GIL but for lxml's C parser, so a second thread overlaps some
+# parsing with the writing, and more would only hold more parsed batches in memory at once: Prefect's default
+# pool has no bound, so every batch of a load would be parsed at once and its rows held together.
+PARSE_THREADS = 2
+
+
+def thread_task_runner() -> TaskRunner[PrefectFuture[Any]]:
+    """The flows' own task runner: :data:`PARSE_THREADS` threads."""
+    # TaskRunner's future type is invariant, so Prefect's own runner needs a cast to fit the decorator's type
+    return cast("TaskRunner[PrefectFuture[Any]]", ThreadPoolTaskRunner(max_workers=PARSE_THREADS))
+
 
 # Parse tasks take and return plain rows; hashing them for a cache key would cost time and buy nothing.
 parse = task(name="parse", cache_policy=NO_CACHE)(parse_stage.parse)
@@ -68,9 +81,14 @@ def parse_in_batches(
     }
     # the stub expects a task that may be async
     futures = parse.map(**parameters) if runner is None else runner.map(parse, parameters)  # type: ignore[arg-type]
-    pending = list(futures)
+    pending = deque(futures)
+    del futures  # the only other reference to every future
     while pending:
-        yield pending.pop(0).result()  # dropping the future frees its rows once they are written
+        batch = pending.popleft().result()
+        yield batch
+        # Prefect keeps every task's result until the flow run ends (to link data to the task run that made it):
+        # once the batch is written, only its rows are released.
+        batch.rows.clear()
 
 
 def check_dask(dask: str | None) -> None:

@@ -19,7 +19,7 @@ from flows.ingest import (
     commit_load,
     publish_failures,
 )
-from flows.parse import check_dask, parse_in_batches, parse_task_runner
+from flows.parse import check_dask, parse_in_batches, parse_task_runner, thread_task_runner
 from ingest import pipeline
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, run_lock
@@ -29,7 +29,7 @@ start_reprocess = task(name="plan reprocess")(pipeline.start_reprocess)
 reprocess_jobs = task(name="find current versions")(pipeline.reprocess_jobs)
 
 
-@flow(name="reprocess")
+@flow(name="reprocess", task_runner=thread_task_runner())
 def reprocess(
     source: str | None = None,
     since: date | None = None,

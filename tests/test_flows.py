@@ -102,17 +102,25 @@ def test_parse_tasks_run_in_batches_and_come_back_in_order(tmp_path: Path, paths
     from flows.parse import parse_in_batches
     from prefect import flow
 
-    from ingest.parse import parse
+    from ingest.parse import ParsedBatch, parse
 
     jobs = [job_for(tmp_path, page) for page in (REPORT, NEWS, REPORT, NEWS, NEWS)]
 
+    batches: list[ParsedBatch] = []
+
     @flow
     def parse_flow() -> list[list[str]]:
-        return [[row["url"] for row in b.rows["stage_pages"]] for b in parse_in_batches(tmp_path, jobs, batch_pages=2)]
+        urls = []
+        for batch in parse_in_batches(tmp_path, jobs, batch_pages=2):
+            batches.append(batch)
+            urls.append([str(row["url"]) for row in batch.rows["stage_pages"]])
+        return urls
 
     in_order = [[str(row["url"]) for row in parse(tmp_path, jobs[i : i + 2]).rows["stage_pages"]] for i in (0, 2, 4)]
     assert parse_flow() == in_order
     assert [len(urls) for urls in in_order] == [2, 2, 1]
+    # Prefect holds every task result for the run: once consumed, a batch's rows are released
+    assert [batch.rows for batch in batches] == [{}, {}, {}] and [b.pages for b in batches] == [2, 2, 1]
 
 
 def test_backfill_parses_on_a_local_dask_cluster_with_the_same_result(
