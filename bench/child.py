@@ -108,7 +108,7 @@ def run_flow(sources_file: Path, db: Path) -> dict[str, Any]:
     from flows.ingest import ingest
 
     state = ingest(sources_file=str(sources_file), db=str(db), return_state=True)
-    return {"state": state.type.value, "message": state.message}
+    return {"state": state.type.value, "message": state.message, "peak_rss_mb": peak_rss_mb()}
 
 
 def run_trivial_flow() -> dict[str, Any]:

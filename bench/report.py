@@ -67,10 +67,12 @@ def targets(results: Mapping[str, Any], others: Mapping[int, Mapping[str, Any]])
         f"slowest `count(*)`: {slowest[0]} {slowest[1]:.1f} ms {where}{caveat}",
         slowest[1] < 100 if large else None,
     )
+    peak = max(judged["e2e_peak_rss_mb"], judged["flow_load_peak_rss_mb"])
     memory = Target(
         "peak memory under 1 GB at 10,000 documents",
-        f"{judged['e2e_peak_rss_mb']:.0f} MB {where}",
-        judged["e2e_peak_rss_mb"] < 1024 if large else None,
+        f"{peak:.0f} MB {where} (pipeline functions {judged['e2e_peak_rss_mb']:.0f} MB, "
+        f"the `ingest` flow {judged['flow_load_peak_rss_mb']:.0f} MB)",
+        peak < 1024 if large else None,
     )
     return [extraction, end_to_end, no_change, views, memory]
 
@@ -159,6 +161,10 @@ def _end_to_end(results: Mapping[str, Any]) -> str:
         ("Prefect start-up (a trivial flow, whole process)", f"{results['prefect_startup_s']:.1f} s"),
         ("the `ingest` flow over the unchanged mirror (whole process)", f"{results['flow_noop_s']:.1f} s"),
         (
+            "the same load as the `ingest` flow, into its own warehouse (whole process)",
+            f"{results['flow_load_s']:.1f} s, peak RSS {results['flow_load_peak_rss_mb']:.0f} MB",
+        ),
+        (
             "load into DuckDB (`commit_load`)",
             f"{results['load_rows_per_s']:,.0f} rows/s ({results['load_rows']:,.0f} rows in "
             f"{results['commit_s']:.2f} s)",
@@ -207,7 +213,7 @@ def _views(results: Mapping[str, Any]) -> str:
 
 def _profiles(results: Mapping[str, Any]) -> str:
     profiles = dict(results["profiles"])
-    if results["pages"] >= LARGE and results["e2e_peak_rss_mb"] >= 1024:
+    if results["pages"] >= LARGE and max(results["e2e_peak_rss_mb"], results["flow_load_peak_rss_mb"]) >= 1024:
         stages = results["e2e_peak_rss_by_stage_mb"]
         stage = max(stages, key=stages.get)
         profiles["memory"] = (

@@ -133,6 +133,10 @@ def _e2e_run(root: Path, sources_file: Path, env: dict[str, str], view_repeats: 
     duckdb_bytes = sum(path.stat().st_size for path in root.glob("reports.duckdb*") if path.is_file())
     warc_bytes = _tree_bytes(root / "reports.archive")
     noop, _ = _child(_pipeline_args(sources_file, db, "scheduled"), env)
+    # the same load as the `ingest` flow, into a warehouse of its own: how a scheduled or CLI run uses memory
+    flow_load, flow_load_s = _child(["flow", "--sources", str(sources_file), "--db", str(root / "flow.duckdb")], env)
+    if flow_load["state"] != "COMPLETED":
+        raise BenchError(f"the ingest flow's load ended {flow_load['state']}: {flow_load['message']}")
     _, trivial_flow_s = _child(["trivial-flow"], env)
     flow, flow_s = _child(["flow", "--sources", str(sources_file), "--db", str(db)], env)
     _log("timing the public views")
@@ -166,6 +170,8 @@ def _e2e_run(root: Path, sources_file: Path, env: dict[str, str], view_repeats: 
         "noop_versions_added": sum(load["versions_added"] for load in noop["loads"]),
         "prefect_startup_s": trivial_flow_s,
         "flow_noop_s": flow_s,
+        "flow_load_s": flow_load_s,
+        "flow_load_peak_rss_mb": flow_load["peak_rss_mb"],
         "flow_state": f"{flow['state']}: {flow['message']}",
         "view_latency_ms": views.every_row,
         "view_all_columns_ms": views.all_columns,
@@ -218,6 +224,8 @@ def _summarise(settings: Settings, extraction: ExtractionTimes, runs: list[dict[
         "noop_versions_added": max(run["noop_versions_added"] for run in runs),
         "prefect_startup_s": median("prefect_startup_s"),
         "flow_noop_s": median("flow_noop_s"),
+        "flow_load_s": median("flow_load_s"),
+        "flow_load_peak_rss_mb": median("flow_load_peak_rss_mb"),
         "flow_noop_beyond_startup_s": statistics.median(run["flow_noop_s"] - run["prefect_startup_s"] for run in runs),
         "load_rows_per_s": statistics.median(run["load_rows"] / run["commit_s"] for run in runs),
         "load_rows": median("load_rows"),
