@@ -143,9 +143,9 @@ def backfill(
     from flows.ingest import backfill as backfill_flow
     from flows.parse import check_dask
 
-    check_dask(dask)
-
     from ingest.progress import show_progress
+
+    check_dask(dask)
 
     with show_progress():
         state = backfill_flow(
@@ -185,9 +185,9 @@ def reprocess(
     from flows.parse import check_dask
     from flows.reprocess import reprocess as reprocess_flow
 
-    check_dask(dask)
-
     from ingest.progress import show_progress
+
+    check_dask(dask)
 
     with show_progress():
         state = reprocess_flow(

@@ -41,14 +41,24 @@ class ParsedBatch:
 
     rows: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     pages: int = 0
-    extracted: int = 0
     outside_window: int = 0
-    sections: int = 0
-    metrics: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, table: str, rows: Iterable[dict[str, object]]) -> None:
         self.rows.setdefault(table, []).extend(rows)
+
+    @property
+    def extracted(self) -> int:
+        """Documents staged: parsed and in the window."""
+        return len(self.rows.get("stage_pages", ()))
+
+    @property
+    def sections(self) -> int:
+        return len(self.rows.get("stage_sections", ()))
+
+    @property
+    def metrics(self) -> int:
+        return len(self.rows.get("stage_metrics", ()))
 
 
 def parse_batches(jobs: Sequence[ParseJob], size: int = PARSE_BATCH_PAGES) -> list[list[ParseJob]]:
@@ -102,9 +112,6 @@ def _parse_job(
     if not _in_window(extracted, *window):
         batch.outside_window += 1
         return None
-    batch.extracted += 1
-    batch.sections += len(extracted.sections)
-    batch.metrics += len(extracted.metrics)
     _stage_page(batch, job, response, extracted)
     if job.url_state is not None:
         batch.add("stage_url_state", [dict(job.url_state)])

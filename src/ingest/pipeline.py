@@ -346,8 +346,15 @@ def _sort_page(fetched: FetchedLoad, source: Source, page: CrawledPage) -> None:
         elif result.warc is None:
             error = "the response was not archived"
         else:
-            url = page.link.url if page.link else result.url
-            job = ParseJob(url, source.name, source.region, result.warc, True, log_row, _url_state_row(source, page))
+            job = ParseJob(
+                url=page.link.url if page.link else result.url,
+                source=source.name,
+                region=source.region,
+                warc=result.warc,
+                fetched=True,
+                fetch_log=log_row,
+                url_state=_url_state_row(source, page),
+            )
             fetched.jobs.append(job)
             return  # its fetch log row waits for the parse, which may fail
     if error:
