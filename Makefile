@@ -36,7 +36,9 @@ unit: setup
 
 test: lint typecheck unit
 
+# The real corpus (eval/corpus, protocol in eval/GOLD.md) first: it writes eval/results/latest.json.
 eval: setup
+	$(VENV)/bin/python -m eval.corpus_eval
 	$(VENV)/bin/python -m eval.clean_eval
 	$(VENV)/bin/python -m eval.sections_eval
 	$(VENV)/bin/python -m eval.metrics_eval
