@@ -20,6 +20,7 @@ from bench.mirror import write_sources  # noqa: E402
 
 from ingest import pipeline  # noqa: E402
 from ingest.demo_site import DemoSite  # noqa: E402
+from ingest.fetch import FetchResult, Validators  # noqa: E402
 from ingest.load.store import Warehouse  # noqa: E402
 from ingest.sources import Source  # noqa: E402
 
@@ -47,6 +48,11 @@ def prefect_harness() -> Iterator[None]:
 def demo_site() -> Iterator[DemoSite]:
     with DemoSite() as site:
         yield site
+
+
+def validators_of(result: FetchResult) -> Validators:
+    """What a response said about its version, as the pipeline keeps it for the next conditional request."""
+    return Validators(etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"))
 
 
 def demo_source_for(site: DemoSite, **options: object) -> Source:

@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-__all__ = ["SHANGHAI", "find_datetime", "parse_datetime"]
+__all__ = ["SHANGHAI", "parse_datetime"]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -26,15 +26,6 @@ _DATETIME = re.compile(
 )
 _EARLIEST_YEAR = 1949
 _LATEST_YEAR = 2100
-
-
-def find_datetime(text: str) -> datetime | None:
-    """The first valid date (with its time, if written) anywhere in ``text``."""
-    for match in _DATETIME.finditer(text.translate(_ASCII_TWINS)):
-        parsed = _from_match(match)
-        if parsed is not None:
-            return parsed
-    return None
 
 
 def parse_datetime(text: str) -> datetime | None:

@@ -89,11 +89,6 @@ class FetchResult:
         """The server confirmed the version named by the validators sent (304)."""
         return self.error is None and self.status == 304
 
-    @property
-    def validators(self) -> Validators:
-        """The validators to send next time to ask whether this response changed."""
-        return Validators(etag=self.headers.get("etag"), last_modified=self.headers.get("last-modified"))
-
 
 @dataclass(slots=True)
 class _Attempt:
