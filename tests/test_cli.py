@@ -129,6 +129,7 @@ def test_a_bad_dask_address_is_one_line_before_anything_runs(tmp_path: Path, com
     assert "Traceback" not in out + err and not db.exists()
 
 
+@pytest.mark.prefect
 def test_reprocess_on_a_local_dask_cluster_from_the_command_line(tmp_path: Path) -> None:
     """The command as a user types it: one temporary Prefect server (the workers report to it rather than start
     their own), a plain progress line per parsed batch, no ERROR line and no traceback."""

@@ -41,6 +41,8 @@ from ingest.demo_site import DemoSite, Fault, default_articles
 from ingest.query import open_reader, run_query
 from tests.conftest import sources_file_for
 
+pytestmark = pytest.mark.prefect  # a Prefect server of its own, and `ingest serve` against it
+
 BIN = Path(sys.executable).parent  # the venv's console scripts: prefect, ingest
 REPORT_2022 = "/zwgk/zfgzbg/202207/t20220711_437062.html"
 REPORT_2008 = "/zwgk/zfgzbg/200803/t20080305_10532.html"

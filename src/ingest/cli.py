@@ -25,7 +25,7 @@ from rich.table import Table
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
 from ingest.model import ExtractedDocument, metric_record, section_record
-from ingest.project import PROJECT_ROOT, configure_prefect_environment
+from ingest.project import SOURCES, configure_prefect_environment
 
 if TYPE_CHECKING:
     from ingest.discover import ArticleLink
@@ -41,8 +41,8 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
-DEMO_SOURCES = PROJECT_ROOT / "sources" / "demo.toml"
-DEFAULT_SOURCES = PROJECT_ROOT / "sources" / "yanbian.toml"
+DEMO_SOURCES = SOURCES / "demo.toml"
+DEFAULT_SOURCES = SOURCES / "yanbian.toml"
 
 DbOption = Annotated[Path, typer.Option("--db", help="The warehouse's DuckDB file.")]
 LockOption = Annotated[
