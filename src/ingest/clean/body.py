@@ -26,6 +26,7 @@ from typing import Final
 
 from lxml import etree
 
+from ingest.chinese import NOT_HAN, han_count
 from ingest.clean.tree import Element, element_text
 
 __all__ = ["find_body"]
@@ -64,8 +65,6 @@ _GENERIC_RANK: Final = 2
 _GENERIC_MAX_LINK_SHARE: Final = 0.5
 _MIN_BODY_HAN: Final = 10
 
-_HAN: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
-_NOT_HAN: Final = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]+")
 _COUNTED_BLOCKS: Final = frozenset(
     {"p", "div", "td", "li", "section", "article", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
      "dd", "table", "tr", "th", "ul", "ol", "body", "center", "main"}
@@ -195,14 +194,14 @@ def _collect_text(
 
 
 def _credit(counts: list[int], text: str, in_link: bool) -> None:
-    han = len(_HAN.findall(text))
+    han = han_count(text)
     counts[0] += han
     if in_link:
         counts[1] += han
 
 
 def _han(element: Element) -> int:
-    return len(_NOT_HAN.sub("", element_text(element)))
+    return len(NOT_HAN.sub("", element_text(element)))
 
 
 def _link_share(element: Element) -> float:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from ingest.chinese import HAN_RANGES, han_count
 from ingest.clean.tree import Element, drop, element_text, select
 
 __all__ = ["is_chrome_line", "is_info_line", "prune_chrome", "strip_invisible"]
@@ -38,7 +39,6 @@ _CHROME_NAME: Final = re.compile(
 )
 # An element with this much prose of its own is not furniture, whatever its class says.
 _PROSE_GUARD_CHARS: Final = 200
-_HAN: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
 
 _MAX_CHROME_LINE: Final = 200
 _MAX_INFO_LINE: Final = 100
@@ -85,8 +85,8 @@ _CHROME_ANYWHERE: Final[tuple[tuple[str, re.Pattern[str] | None], ...]] = (
 )
 # Photo captions: "…开幕。王雨 摄", "（记者 王雨 摄）", "王雨/摄".
 _CAPTION_END: Final = re.compile(
-    r"[\u4e00-\u9fff·]{2,5}(?:\s+|\s*[/／]\s*)摄(?:影)?\s*[）)]?$"
-    r"|[（(](?:记者|通讯员|摄影)?\s*[\u4e00-\u9fff·、\s]{2,20}摄[）)]$"
+    rf"[{HAN_RANGES}·]{{2,5}}(?:\s+|\s*[/／]\s*)摄(?:影)?\s*[）)]?$"
+    rf"|[（(](?:记者|通讯员|摄影)?\s*[{HAN_RANGES}·、\s]{{2,20}}摄[）)]$"
 )
 _CAPTION_TAIL: Final = 3  # 摄 is among a caption's last three characters
 _WIDGET_WORDS: Final = frozenset(
@@ -157,6 +157,6 @@ def _is_named_chrome(element: Element) -> bool:
 
 def _prose_chars(element: Element) -> int:
     """Chinese characters in ``element`` outside links."""
-    total = len(_HAN.findall(element_text(element)))
-    linked = sum(len(_HAN.findall(element_text(link))) for link in element.iter("a"))
+    total = han_count(element_text(element))
+    linked = sum(han_count(element_text(link)) for link in element.iter("a"))
     return total - linked

@@ -8,7 +8,7 @@ inside a link.
 
 Publication time: meta PubDate, publishdate, firstpublishedtime, publishtime, pubtime,
 article:published_time, then an info line on the page (发布时间：, 发布日期：, 时间：, 日期：, in any of the forms
-``ingest.clean.dates`` reads). Source: meta ContentSource, then 来源： (信息来源：, 文章来源：; never 资料来源：).
+``ingest.chinese`` reads). Source: meta ContentSource, then 来源： (信息来源：, 文章来源：; never 资料来源：).
 Editor: 责任编辑： / 责编：. Column: meta ColumnName, then the breadcrumb's last entry. Canonical URL:
 ``<link rel="canonical">`` resolved against the page URL, else the page URL.
 """
@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Final
 from urllib.parse import urljoin
 
-from ingest.clean.dates import parse_datetime
+from ingest.chinese import parse_datetime
 from ingest.clean.text import count_visible, normalize_inline
 from ingest.clean.tree import Element, element_text
 
