@@ -59,6 +59,11 @@ _DATETIME = re.compile(
     r"(?:\s*T?\s*(?P<h>\d{1,2})\s*[:时]\s*(?P<mi>\d{2})(?:\s*[:分]\s*(?P<s>\d{2}))?(?!\d))?"
     r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2})(?!\d))?"
 )
+# A day written in a list row or a line: 2023-05-26, 2023/05/26, 2023.5.26, 2023年5月26日 (groups: year, month, day).
+DATE_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+# A month and day without a year: 05-26, 5月26日 (groups: month, day).
+MONTH_DAY_IN_TEXT = re.compile(r"(?<![\d./-])(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?(?![\d./:-])")
+DATE_WIDTH_FOLDING = width_folding(FULL_WIDTH_DIGITS + "－／．［］（）")
 _EARLIEST_YEAR = 1949
 _LATEST_YEAR = 2100
 
