@@ -2,12 +2,15 @@
 recognise them by, in one place, as trafilatura keeps its XPaths in one module.
 
 * URL shapes: an article's path, a list page's file, the publication day a path carries;
-* list markup: the rows and containers of article lists, their pagination, and the furniture around them.
+* list markup: the rows and containers of article lists, their pagination, and the furniture around them;
+* body containers: the comments and elements that hold an article's text;
+* page furniture: the tags and class/id words of share bars, breadcrumbs, navigation and the like in an article page.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Final
 
 # --- URL shapes -------------------------------------------------------------------------------------------------
 ARTICLE_PATH = re.compile(
@@ -40,8 +43,8 @@ URL_YEAR = re.compile(r"/t?((?:19|20)\d{2})(?:\d{2}|[-/])")
 # --- list markup ------------------------------------------------------------------------------------------------
 ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "dl", "p", "article"})
 CONTAINER_TAGS = frozenset({"ul", "ol", "table", "tbody", "thead", "body", "html", "form"})
-BOILERPLATE_TAGS = frozenset({"header", "nav", "footer", "aside"})
-# class/id words of page chrome; "position"/"location" are the 当前位置 breadcrumb, "dh" is 导航
+# class/id words of the page chrome around a list (broader than CHROME_NAME: a list page has no prose to protect);
+# "position"/"location" are the 当前位置 breadcrumb, "dh" is 导航
 BOILERPLATE_WORD = re.compile(
     r"(?:^|[-_])(?:header|head|nav|navbar|navigation|menu|topbar|footer|foot|bottom|crumbs?|breadcrumbs?"
     r"|position|location|sidebar|side|aside|copyright|friendlinks?|yqlj|dh|share|toolbar)(?:$|[-_\d])",
@@ -57,3 +60,46 @@ PAGE_PARAMS = frozenset(
 PAGED_FILE = re.compile(r"^(?P<stem>.+?)(?:_(?P<n>\d+))?\.(?P<ext>s?html?|jsp|php|aspx?)$", re.IGNORECASE)
 CREATE_PAGE_CALL = re.compile(r"(?<!function )\bcreatePageHTML\s*\(([^)]*)\)")
 DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
+
+
+# --- body containers ---------------------------------------------------------------------------------------------
+MARKED_BODY: Final = re.compile(
+    r"(?:<!--\s*(?:ContentStart|ZJEG_RSS\.content\.begin|正文开始)\s*-->"
+    r"|<meta\s+name\s*=\s*[\"']?ContentStart[\"']?[^>]*>)"
+    r"(?P<body>.*?)"
+    r"(?:<!--\s*(?:ContentEnd|ZJEG_RSS\.content\.end|正文结束)\s*-->"
+    r"|<meta\s+name\s*=\s*[\"']?ContentEnd[\"']?[^>]*>)",
+    re.IGNORECASE | re.DOTALL,
+)
+MARKER_WORDS: Final = ("ContentStart", "contentstart", "content.begin", "正文开始")  # in comments
+# Lower rank wins. Names are compared lower-cased.
+KNOWN_TAGS: Final = {"ucapcontent": 0}
+KNOWN_CLASSES: Final = {
+    **dict.fromkeys(("trs_editor", "trs_editor_view", "trs_ueditor"), 0),
+    **dict.fromkeys(
+        (
+            "article-content", "article_content", "articlecontent", "pages_content", "wz_con", "xxgk_content",
+            "art_con", "bt_content", "detail-content", "detail_content", "news_content", "newscontent",
+            "zoom", "con_text", "text_con", "zwnr", "article_con",
+        ),
+        1,
+    ),
+    **dict.fromkeys(("content", "zw", "zhengwen", "main-content", "maincontent", "article", "detail"), 2),
+}  # fmt: skip
+KNOWN_IDS: Final = {
+    **dict.fromkeys(("ucap-content",), 0),
+    **dict.fromkeys(("zoom", "zoomcon", "fontzoom", "vsb_content", "article-content", "zoomtext"), 1),
+    **dict.fromkeys(("content", "zw", "article", "maincontent"), 2),
+}
+
+
+# --- page furniture ----------------------------------------------------------------------------------------------
+FURNITURE_TAGS: Final = frozenset({"nav", "footer", "aside", "header"})  # of list pages and article pages alike
+MAYBE_CHROME: Final = ".//nav | .//footer | .//aside | .//header | .//*[@class or @id]"
+# class/id words of furniture inside an article page (chrome.py spares an element with prose of its own)
+CHROME_NAME: Final = re.compile(
+    r"share|crumb|footer|sidebar|related|relevant|qrcode|erweima|fontsize|font-size|jiathis"
+    r"|(?:^|[\s_-])(?:nav|navbar|menu|foot|bottom|side|position|location|dqwz|xgwz|xgxw|xglj|ewm|gotop|print"
+    r"|close|btn|tools?|toolbar|pager|pagination|prevnext|sxp|comment|font|attr)(?:$|[\s_-])",
+    re.IGNORECASE,
+)

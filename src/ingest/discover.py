@@ -34,11 +34,11 @@ from ingest.chinese import DATE_IN_TEXT as _FULL_DATE
 from ingest.chinese import DATE_WIDTH_FOLDING as _FULLWIDTH
 from ingest.chinese import MONTH_DAY_IN_TEXT as _MONTH_DAY
 from ingest.cms import ARTICLE_PATH as _ARTICLE_PATH
-from ingest.cms import BOILERPLATE_TAGS as _BOILERPLATE_TAGS
 from ingest.cms import BOILERPLATE_WORD as _BOILERPLATE_WORD
 from ingest.cms import CONTAINER_TAGS as _CONTAINER_TAGS
 from ingest.cms import CREATE_PAGE_CALL as _CREATE_PAGE_CALL
 from ingest.cms import DATASTORE_RECORD as _DATASTORE_RECORD
+from ingest.cms import FURNITURE_TAGS as _BOILERPLATE_TAGS
 from ingest.cms import LIST_FILE as _LIST_FILE
 from ingest.cms import NAV_TEXT as _NAV_TEXT
 from ingest.cms import NEXT_TEXT as _NEXT_TEXT

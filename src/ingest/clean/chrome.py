@@ -20,6 +20,7 @@ from typing import Final
 
 from ingest.chinese import HAN_RANGES, han_count
 from ingest.clean.tree import Element, drop, element_text, select
+from ingest.cms import CHROME_NAME, FURNITURE_TAGS, MAYBE_CHROME
 
 __all__ = ["is_chrome_line", "is_info_line", "prune_chrome", "strip_invisible"]
 
@@ -29,14 +30,6 @@ _INVISIBLE_TAGS: Final = frozenset(
 )  # fmt: skip
 _HIDING_STYLE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
-_CHROME_TAGS: Final = frozenset({"nav", "footer", "aside", "header"})
-_MAYBE_CHROME: Final = ".//nav | .//footer | .//aside | .//header | .//*[@class or @id]"
-_CHROME_NAME: Final = re.compile(
-    r"share|crumb|footer|sidebar|related|relevant|qrcode|erweima|fontsize|font-size|jiathis"
-    r"|(?:^|[\s_-])(?:nav|navbar|menu|foot|bottom|side|position|location|dqwz|xgwz|xgxw|xglj|ewm|gotop|print"
-    r"|close|btn|tools?|toolbar|pager|pagination|prevnext|sxp|comment|font|attr)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
 # An element with this much prose of its own is not furniture, whatever its class says.
 _PROSE_GUARD_CHARS: Final = 200
 
@@ -112,7 +105,7 @@ def strip_invisible(root: Element) -> None:
 
 def prune_chrome(container: Element) -> None:
     """Remove named furniture (share bars, widgets, breadcrumbs, related lists) inside ``container``."""
-    doomed = [element for element in select(container, _MAYBE_CHROME) if _is_named_chrome(element)]
+    doomed = [element for element in select(container, MAYBE_CHROME) if _is_named_chrome(element)]
     for element in doomed:
         if _prose_chars(element) < _PROSE_GUARD_CHARS:
             drop(element)
@@ -149,10 +142,10 @@ def _is_hidden(element: Element) -> bool:
 
 
 def _is_named_chrome(element: Element) -> bool:
-    if element.tag in _CHROME_TAGS:
+    if element.tag in FURNITURE_TAGS:
         return True
     names = f"{element.get('class', '')} {element.get('id', '')}".strip()
-    return bool(names) and bool(_CHROME_NAME.search(names))
+    return bool(names) and bool(CHROME_NAME.search(names))
 
 
 def _prose_chars(element: Element) -> int:
