@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test lint typecheck unit eval bench clean
+.PHONY: setup demo test test-fast lint typecheck unit unit-fast eval bench clean
 
 setup: $(VENV)/.synced
 
@@ -35,6 +35,12 @@ unit: setup
 	$(VENV)/bin/pytest
 
 test: lint typecheck unit
+
+# The inner loop: unit, golden and loopback tests; no Prefect server, no killed processes, no wheel (under 60 s).
+unit-fast: setup
+	$(VENV)/bin/pytest -q -m "not prefect and not slow"
+
+test-fast: lint typecheck unit-fast
 
 # The real corpus (eval/corpus, protocol in eval/GOLD.md) first: it writes eval/results/latest.json.
 eval: setup

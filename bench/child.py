@@ -4,7 +4,7 @@
     python -m bench.child flow --sources F --db D
     python -m bench.child trivial-flow
 
-``pipeline`` runs the stages as the flows do (recover, then start_load → collect → commit_load per source) without
+``pipeline`` runs each source's load as the flows do (recover, then ingest.pipeline.run_load per source) without
 Prefect, sampling its memory to tell which stage reaches the peak; ``flow`` runs the ``ingest`` flow;
 ``trivial-flow`` runs a flow that does nothing, so its wall time is Prefect's own start-up (import, temporary API
 server, flow-run bookkeeping). Each prints one JSON object.
@@ -28,6 +28,8 @@ from ingest.project import configure_prefect_environment
 configure_prefect_environment()  # before anything imports prefect
 
 from ingest import pipeline  # noqa: E402
+from ingest.load.apply import LoadReport  # noqa: E402
+from ingest.load.store import Warehouse  # noqa: E402
 from ingest.load.warehouse import run_lock  # noqa: E402
 from ingest.sources import load_sources  # noqa: E402
 
@@ -69,35 +71,52 @@ def run_pipeline(
 ) -> dict[str, Any]:
     """Every source of ``sources_file`` into ``db``; timings and peak memory per stage, what the loads added."""
     started = time.perf_counter()
-    paths = pipeline.WarehousePaths.beside(db)
+    warehouse = Warehouse.at(db)
     parameters = {"since": since.isoformat(), "until": until.isoformat()} if since and until else {}
     totals: dict[str, Any] = {"start_s": 0.0, "collect_s": 0.0, "commit_s": 0.0, "loads": []}
+
+    # The stages timed at their boundaries: collect is what lies between the plan and the commit.
+    source_of: dict[str, str] = {}  # load id → source name, which the memory stages are named by
+
+    def start(warehouse: Warehouse, request: pipeline.LoadRequest) -> pipeline.LoadPlan:
+        memory.stage(f"{request.source.name}: start_load")
+        begun = time.perf_counter()
+        plan = pipeline.start_load(warehouse, request)
+        totals["start_s"] += time.perf_counter() - begun
+        source_of[plan.load_id] = request.source.name
+        memory.stage(f"{request.source.name}: collect")
+        return plan
+
+    def commit(warehouse: Warehouse, load_id: str) -> LoadReport:
+        memory.stage(f"{source_of[load_id]}: commit_load")
+        begun = time.perf_counter()
+        report = pipeline.commit_load(warehouse, load_id)
+        totals["commit_s"] += time.perf_counter() - begun
+        return report
+
     with run_lock(db), MemoryWatch() as memory:
-        pipeline.recover(paths)
+        warehouse.recover()
         for source in load_sources(sources_file):
-            memory.stage(f"{source.name}: start_load")
+            request = pipeline.LoadRequest(
+                source, kind=mode, mode=mode, parameters=parameters, since=since, until=until
+            )
             mark = time.perf_counter()
-            plan = pipeline.start_load(paths, source, kind=mode, parameters=parameters)
-            totals["start_s"] += time.perf_counter() - mark
-            memory.stage(f"{source.name}: collect")
-            mark = time.perf_counter()
-            summary = pipeline.collect(paths, source, plan, mode=mode, since=since, until=until)
+            summary, report = pipeline.run_load(
+                warehouse, request, steps=pipeline.LoadSteps(start=start, commit=commit)
+            )
             totals["collect_s"] += time.perf_counter() - mark
-            memory.stage(f"{source.name}: commit_load")
-            mark = time.perf_counter()
-            report = pipeline.commit_load(paths, plan.load_id)
-            totals["commit_s"] += time.perf_counter() - mark
             totals["loads"].append(
                 {
                     "source": source.name,
                     "list_pages": summary.list_pages,
                     "fetched": summary.fetched,
                     "not_modified": summary.not_modified,
-                    "failures": summary.failures[:5],
+                    "failures": [(f.url, f.kind.value, f.detail) for f in summary.failures[:5]],
                     "failure_count": len(summary.failures),
                     **asdict(report),
                 }
             )
+    totals["collect_s"] -= totals["start_s"] + totals["commit_s"]
     totals["wall_s"] = time.perf_counter() - started
     totals["peak_rss_mb"] = peak_rss_mb()
     totals["peak_rss_by_stage_mb"] = memory.peaks
@@ -105,7 +124,7 @@ def run_pipeline(
 
 
 def run_flow(sources_file: Path, db: Path) -> dict[str, Any]:
-    from flows.ingest import ingest
+    from flows.ingest_flows import ingest
 
     state = ingest(sources_file=str(sources_file), db=str(db), return_state=True)
     return {"state": state.type.value, "message": state.message, "peak_rss_mb": peak_rss_mb()}

@@ -22,35 +22,36 @@ configure_prefect_environment()
 from bench.mirror import build_mirror, mirror_source, write_sources  # noqa: E402
 from ingest import pipeline  # noqa: E402
 from ingest.demo_site import DemoSite  # noqa: E402
+from ingest.load.store import Warehouse  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "parse_scaling.md"
 RUNNERS = {"threads": None, "dask local": "local"}
 
 
 def measure(pages: int, rounds: int) -> dict[str, list[float]]:
-    from flows.parse import parse_task_runner
-    from flows.reprocess import reprocess
+    from flows.parse_tasks import parse_task_runner
+    from flows.reprocess_flow import reprocess
     from prefect.testing.utilities import prefect_test_harness
     from prefect_dask.task_runners import DaskTaskRunner
 
     timings: dict[str, list[float]] = {name: [] for name in [*RUNNERS, "dask local: cluster start and stop"]}
     with tempfile.TemporaryDirectory(prefix="ingest-parse-") as temporary, ExitStack() as stack:
-        paths = pipeline.WarehousePaths.beside(Path(temporary) / "reports.duckdb")
+        warehouse = Warehouse.at(Path(temporary) / "reports.duckdb")
         sources_file = Path(temporary) / "sources.toml"
         sources = {}
         for site in build_mirror(pages):
             demo = stack.enter_context(DemoSite(template=site.template, articles=site.articles, page_size=20))
             source = mirror_source(site, demo)
             sources[source.name] = source
-            plan = pipeline.start_load(paths, source, kind="backfill", parameters={})
-            pipeline.collect(paths, source, plan, mode="backfill")
-            pipeline.commit_load(paths, plan.load_id)
+            pipeline.run_load(warehouse, pipeline.LoadRequest(source, kind="backfill", mode="backfill"))
         write_sources(sources_file, list(sources.values()))
         stack.enter_context(prefect_test_harness(server_startup_timeout=120))
         for _ in range(rounds):
             for name, dask in RUNNERS.items():
                 started = time.perf_counter()
-                state = reprocess(db=str(paths.db), sources_file=str(sources_file), dask=dask, return_state=True)
+                state = reprocess(
+                    db=str(warehouse.paths.db), sources_file=str(sources_file), dask=dask, return_state=True
+                )
                 timings[name].append(time.perf_counter() - started)
                 if not state.is_completed():
                     raise SystemExit(f"the reprocess on {name} ended {state.name}: {state.message}")

@@ -238,9 +238,9 @@ def _method(results: Mapping[str, Any]) -> str:
         "dated 2005–2025, served by two `DemoSite`s on 127.0.0.1 in the benchmark's own process.\n"
         "- Extraction: the sample pages' bytes, on one CPU (`sched_setaffinity`); trafilatura gets the same bytes.\n"
         "- End to end: `python -m bench.child pipeline` in a fresh process per run: `recover`, then per source "
-        '`start_load` → `collect(mode="backfill")` → `commit_load`, as the flows run them, without Prefect. Wall '
-        "time excludes interpreter start-up (shown separately); peak RSS is the child's `ru_maxrss` (the demo sites "
-        "serving the mirror are not in it).\n"
+        "`run_load` (`start_load` → fetch → parse → write → `commit_load`), as the flows run it, without Prefect. "
+        "Wall time excludes interpreter start-up (shown separately); peak RSS is the child's `ru_maxrss` (the demo "
+        "sites serving the mirror are not in it).\n"
         '- No-change run: the same with `mode="scheduled"` right after the backfill.\n'
         "- `prefect_startup_s`: wall time of a fresh process running a trivial flow with Prefect's temporary server "
         "(its database already created by a warm-up run); `flow_noop_s`: the same for the `ingest` flow over the "

@@ -25,9 +25,8 @@ from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_se
 from prefect.types.entrypoint import EntrypointType
 from rich.console import Console
 
-from flows.ingest import backfill
-from flows.ingest import ingest as ingest_flow  # not to be confused with the ingest package
-from flows.reprocess import reprocess
+from flows.ingest_flows import backfill, ingest
+from flows.reprocess_flow import reprocess
 from ingest.errors import ConfigError, IngestError
 
 DEFAULT_CRON = "0 6 * * *"  # daily at 06:00
@@ -67,7 +66,7 @@ def build_deployments(
     if dask is not None:
         parameters["dask"] = dask
     return [
-        _deployment(ingest_flow, parameters, schedule),
+        _deployment(ingest, parameters, schedule),
         _deployment(backfill, parameters),
         _deployment(reprocess, parameters),
     ]

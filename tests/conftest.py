@@ -1,8 +1,13 @@
-"""Shared fixtures: one Prefect test server per session, a fresh demo site and warehouse per test."""
+"""Shared fixtures: one Prefect test server per session, a fresh demo site and warehouse per test.
+
+Tests that use the Prefect server are marked ``prefect`` here (they take seconds each); ``make test-fast`` leaves
+them and the ``slow`` ones out.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,13 +16,23 @@ from ingest.project import configure_prefect_environment
 
 configure_prefect_environment()  # before anything imports prefect
 
+from bench.mirror import write_sources  # noqa: E402
+
+from ingest import pipeline  # noqa: E402
 from ingest.demo_site import DemoSite  # noqa: E402
-from ingest.pipeline import WarehousePaths  # noqa: E402
+from ingest.fetch import FetchResult, Validators  # noqa: E402
+from ingest.load.store import Warehouse  # noqa: E402
 from ingest.sources import Source  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "src" / "ingest" / "demo_site" / "content" / "seeds"
 SEED_REPORT = SEEDS / "001_87a0047e5aaad651.txt"  # Yanbian's 2021 government work report
 SEED_NEWS = SEEDS / "000_82c341a43f7495af.txt"  # a newspaper page interpreting the 2025 report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.prefect)
 
 
 @pytest.fixture(scope="session")
@@ -33,6 +48,11 @@ def prefect_harness() -> Iterator[None]:
 def demo_site() -> Iterator[DemoSite]:
     with DemoSite() as site:
         yield site
+
+
+def validators_of(result: FetchResult) -> Validators:
+    """What a response said about its version, as the pipeline keeps it for the next conditional request."""
+    return Validators(etag=result.headers.get("etag"), last_modified=result.headers.get("last-modified"))
 
 
 def demo_source_for(site: DemoSite, **options: object) -> Source:
@@ -55,5 +75,25 @@ def demo_source(demo_site: DemoSite) -> Source:
 
 
 @pytest.fixture
-def paths(tmp_path: Path) -> WarehousePaths:
-    return WarehousePaths.beside(tmp_path / "warehouse" / "reports.duckdb")
+def warehouse(tmp_path: Path) -> Warehouse:
+    return Warehouse.at(tmp_path / "warehouse" / "reports.duckdb")
+
+
+def load_once(
+    warehouse: Warehouse,
+    source: Source,
+    *,
+    mode: pipeline.CrawlMode = "scheduled",
+    refetch: pipeline.Refetch = "failed",
+    since: date | None = None,
+    until: date | None = None,
+) -> pipeline.LoadOutcome:
+    """One load of ``source`` in this process, as the flows compose it."""
+    request = pipeline.LoadRequest(source, kind=mode, mode=mode, since=since, until=until, refetch=refetch)
+    return pipeline.run_load(warehouse, request)
+
+
+def sources_file_for(path: Path, site: DemoSite, **options: object) -> Path:
+    """Writes a sources file at ``path`` for a demo site (the source of demo_source_for, with ``options``)."""
+    write_sources(path, [demo_source_for(site, **options)])
+    return path

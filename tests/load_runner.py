@@ -1,6 +1,9 @@
 """A whole load of one source in a process of its own, as the flow runs it, for kill and concurrency tests.
 
 Usage: python -m tests.load_runner DB SOURCE_JSON LOCK_TIMEOUT
+
+It prints ``collecting`` once the load has begun and ``committing`` before it commits, so a test can kill it in
+either phase.
 """
 
 from __future__ import annotations
@@ -9,20 +12,31 @@ import sys
 from pathlib import Path
 
 from ingest import pipeline
+from ingest.load.apply import LoadReport
+from ingest.load.store import Warehouse
 from ingest.load.warehouse import run_lock
 from ingest.sources import Source
 
 
+def _start(warehouse: Warehouse, request: pipeline.LoadRequest) -> pipeline.LoadPlan:
+    plan = pipeline.start_load(warehouse, request)
+    print("collecting", flush=True)
+    return plan
+
+
+def _commit(warehouse: Warehouse, load_id: str) -> LoadReport:
+    print("committing", flush=True)
+    return pipeline.commit_load(warehouse, load_id)
+
+
 def main(db: str, source_json: str, lock_timeout: str) -> None:
     source = Source.model_validate_json(source_json)
-    paths = pipeline.WarehousePaths.beside(Path(db))
-    with run_lock(paths.db, timeout=float(lock_timeout)):
-        pipeline.recover(paths)
-        plan = pipeline.start_load(paths, source, kind="manual", parameters={})
-        print("collecting", flush=True)
-        pipeline.collect(paths, source, plan, mode="scheduled")
-        print("committing", flush=True)
-        report = pipeline.commit_load(paths, plan.load_id)
+    warehouse = Warehouse.at(Path(db))
+    with run_lock(warehouse.paths.db, timeout=float(lock_timeout)):
+        warehouse.recover()
+        request = pipeline.LoadRequest(source, kind="manual", mode="scheduled")
+        steps = pipeline.LoadSteps(start=_start, commit=_commit)
+        _, report = pipeline.run_load(warehouse, request, steps=steps)
     print(f"done {report.status} {report.versions_added}", flush=True)
 
 

@@ -129,6 +129,7 @@ def test_a_bad_dask_address_is_one_line_before_anything_runs(tmp_path: Path, com
     assert "Traceback" not in out + err and not db.exists()
 
 
+@pytest.mark.prefect
 def test_reprocess_on_a_local_dask_cluster_from_the_command_line(tmp_path: Path) -> None:
     """The command as a user types it: one temporary Prefect server (the workers report to it rather than start
     their own), a plain progress line per parsed batch, no ERROR line and no traceback."""
@@ -136,21 +137,18 @@ def test_reprocess_on_a_local_dask_cluster_from_the_command_line(tmp_path: Path)
     import subprocess
     import sys
 
-    from ingest import pipeline
     from ingest.demo_site import DemoSite
-    from tests.conftest import demo_source_for
+    from ingest.load.store import Warehouse
+    from tests.conftest import demo_source_for, load_once
 
-    paths = pipeline.WarehousePaths.beside(tmp_path / "w.duckdb")
+    warehouse = Warehouse.at(tmp_path / "w.duckdb")
     with DemoSite() as site:
-        source = demo_source_for(site)
-        plan = pipeline.start_load(paths, source, kind="scheduled", parameters={})
-        collected = pipeline.collect(paths, source, plan, mode="scheduled")
-        pipeline.commit_load(paths, plan.load_id)
+        collected, _ = load_once(warehouse, demo_source_for(site))
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API_")} | {
         "PREFECT_HOME": str(tmp_path / "prefect")
     }
     completed = subprocess.run(
-        [Path(sys.executable).parent / "ingest", "reprocess", "--db", str(paths.db), "--dask", "local"],
+        [Path(sys.executable).parent / "ingest", "reprocess", "--db", str(warehouse.paths.db), "--dask", "local"],
         env=env,
         capture_output=True,
         text=True,

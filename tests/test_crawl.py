@@ -12,7 +12,7 @@ from ingest.demo_site import DemoSite, Fault
 from ingest.errors import ConfigError
 from ingest.fetch import Fetcher, WarcArchive, read_record
 from ingest.sources import Source
-from tests.conftest import demo_source_for
+from tests.conftest import demo_source_for, validators_of
 
 # The demo's 政府工作报告 column, newest first, two per list page (page_size=2), and its 要闻动态 column.
 REPORT_2021 = "/zwgk/zfgzbg/202207/t20220711_437062.html"  # listed 2022-07-11
@@ -42,7 +42,7 @@ def run(
         archive.close()
     for page in pages:
         if page.role == "article" and page.link is not None and (page.result.ok or page.result.not_modified):
-            validators = page.result.validators
+            validators = validators_of(page.result)
             known[page.link.url] = KnownArticle(page.link.url, validators.etag, validators.last_modified)
     return pages
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from flows.serve import build_deployments, ingest_schedule
 
 from ingest.errors import ConfigError
@@ -42,3 +43,12 @@ def test_runs_default_to_absolute_paths_and_to_the_dask_cluster_given() -> None:
         assert deployment.parameters == {"sources_file": str(sources.resolve()), "db": str(db.resolve())}
         assert deployment.concurrency_limit == 1
     assert all(d.parameters["dask"] == "tcp://dask-scheduler:8786" for d in on_dask)
+
+
+def test_every_entrypoint_of_prefect_yaml_is_the_flow_it_deploys() -> None:
+    from prefect.flows import load_flow_from_entrypoint
+
+    config = yaml.safe_load((Path(__file__).parents[1] / "prefect.yaml").read_text(encoding="utf-8"))
+    for deployment in config["deployments"]:
+        flow = load_flow_from_entrypoint(deployment["entrypoint"])
+        assert flow.name == deployment["name"]

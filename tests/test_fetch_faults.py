@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.demo_site import DemoSite, Fault
 from ingest.fetch import Fetcher, FetchResult, Validators, WarcArchive, read_record
 from tests.conftest import demo_source_for as source_for
+from tests.conftest import validators_of
 
 REPORT = "/zwgk/zfgzbg/202207/t20220711_437062.html"  # the 2021 report, served in GB18030
 NATIONAL_2008 = "/zwgk/zfgzbg/200803/t20080305_10532.html"
@@ -190,16 +191,20 @@ def test_too_many_redirects(demo_site: DemoSite, tmp_path: Path) -> None:
 
 def test_conditional_requests_get_304_until_the_page_is_edited(demo_site: DemoSite, tmp_path: Path) -> None:
     first = fetch(demo_site, NEWS, tmp_path)
-    assert first.validators.etag is not None and first.validators.last_modified is not None
-    unchanged = fetch(demo_site, NEWS, tmp_path, first.validators)
+    validators = validators_of(first)
+    assert validators.etag is not None and validators.last_modified is not None
+    unchanged = fetch(demo_site, NEWS, tmp_path, validators)
     assert unchanged.not_modified and not unchanged.ok and unchanged.body is None and unchanged.error is None
     assert unchanged.warc is not None and read_record(tmp_path, unchanged.warc).status == 304
     last = demo_site.requests()[-1]
-    assert (last.if_none_match, last.if_modified_since) == (first.validators.etag, first.validators.last_modified)
+    assert (last.if_none_match, last.if_modified_since) == (
+        validators_of(first).etag,
+        validators_of(first).last_modified,
+    )
 
     demo_site.faults.edit(NEWS)
-    changed = fetch(demo_site, NEWS, tmp_path, first.validators)
-    assert changed.ok and changed.body != first.body and changed.validators != first.validators
+    changed = fetch(demo_site, NEWS, tmp_path, validators)
+    assert changed.ok and changed.body != first.body and validators_of(changed) != validators
 
 
 def test_robots_disallow_is_obeyed_without_a_request(demo_site: DemoSite, tmp_path: Path) -> None:

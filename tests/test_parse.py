@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ingest.failures import FailureKind
 from ingest.fetch import WarcArchive, WarcRef
+from ingest.load.staging import FetchLogRow, UrlStateRow
 from ingest.parse import ParseJob, parse, parse_batches
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -37,8 +39,8 @@ def job_for(root: Path, page: str) -> ParseJob:
         region="延边朝鲜族自治州",
         warc=archive_page(root, page, url),
         fetched=True,
-        fetch_log={"url": url, "role": "article", "status": 200, "attempts": 1, "fetched_at": FETCHED_AT},
-        url_state={"url": url, "source": "demo", "etag": f'"{page}"'},
+        fetch_log=FetchLogRow(url=url, role="article", status=200, attempts=1, fetched_at=FETCHED_AT),
+        url_state=UrlStateRow(url, "demo", f'"{page}"', None, 200, FETCHED_AT, None),
     )
 
 
@@ -48,21 +50,21 @@ def test_a_batch_becomes_the_rows_of_its_pages_sections_and_metrics(tmp_path: Pa
     batch = parse(tmp_path, jobs)
 
     assert batch.failures == [] and (batch.pages, batch.extracted, batch.outside_window) == (2, 2, 0)
-    pages = {row["url"]: row for row in batch.rows["stage_pages"]}
+    pages = {row.url: row for row in batch.rows.pages}
     assert set(pages) == {job.url for job in jobs}
     report = pages[jobs[0].url]
-    assert report["title"] == "延边朝鲜族自治州2021年政府工作报告"
-    assert report["published_at"] == datetime(2022, 7, 11, 20, 57, tzinfo=report["published_at"].tzinfo)
-    assert report["etag"] == f'"{REPORT}"' and report["fetched_at"] == FETCHED_AT and report["fetched"] is True
-    assert (report["warc_offset"], report["warc_record_id"]) == (jobs[0].warc.offset, jobs[0].warc.record_id)
-    assert "现在,我代表州人民政府向大会报告工作" in str(report["text"])
+    assert report.title == "延边朝鲜族自治州2021年政府工作报告"
+    assert report.published_at == datetime(2022, 7, 11, 20, 57, tzinfo=report.published_at.tzinfo)
+    assert report.etag == f'"{REPORT}"' and report.fetched_at == FETCHED_AT and report.fetched is True
+    assert (report.warc_offset, report.warc_record_id) == (jobs[0].warc.offset, jobs[0].warc.record_id)
+    assert "现在,我代表州人民政府向大会报告工作" in report.text
     # every section and figure belongs to one of the batch's pages, and the counts say how many there are
-    assert batch.sections == len(batch.rows["stage_sections"]) > 10
-    assert batch.metrics == len(batch.rows["stage_metrics"]) > 100
-    assert {row["url"] for row in batch.rows["stage_metrics"]} == set(pages)
+    assert batch.sections == len(batch.rows.sections) > 10
+    assert batch.metrics == len(batch.rows.metrics) > 100
+    assert {row.url for row in batch.rows.metrics} == set(pages)
     # the rows waiting on the parse: each request logged without error, the crawl memory of each page kept
-    assert [row["error"] for row in batch.rows["stage_fetch_log"]] == [None, None]
-    assert batch.rows["stage_url_state"] == [dict(job.url_state or {}) for job in jobs]
+    assert [row.error for row in batch.rows.fetch_log] == [None, None]
+    assert batch.rows.url_state == [job.url_state for job in jobs]
 
 
 def test_pages_outside_the_window_are_counted_and_left_out(tmp_path: Path) -> None:
@@ -71,9 +73,9 @@ def test_pages_outside_the_window_are_counted_and_left_out(tmp_path: Path) -> No
     batch = parse(tmp_path, jobs, window=(date(2025, 1, 1), date(2025, 12, 31)))
 
     assert (batch.extracted, batch.outside_window, batch.failures) == (1, 1, [])
-    assert [row["url"] for row in batch.rows["stage_pages"]] == [jobs[1].url]
-    assert [row["url"] for row in batch.rows["stage_url_state"]] == [jobs[1].url]  # the other is fetched again
-    assert len(batch.rows["stage_fetch_log"]) == 2
+    assert [row.url for row in batch.rows.pages] == [jobs[1].url]
+    assert [row.url for row in batch.rows.url_state] == [jobs[1].url]  # the other is fetched again
+    assert len(batch.rows.fetch_log) == 2
 
 
 def test_an_unreadable_record_fails_its_page_only(tmp_path: Path) -> None:
@@ -83,12 +85,14 @@ def test_an_unreadable_record_fails_its_page_only(tmp_path: Path) -> None:
 
     batch = parse(tmp_path, [moved, good, missing])
 
-    assert [row["url"] for row in batch.rows["stage_pages"]] == [good.url]
-    assert [url for url, _ in batch.failures] == [moved.url, missing.url]
-    assert all(reason.startswith("the archived response could not be read") for _, reason in batch.failures)
-    errors = [row["error"] for row in batch.rows["stage_fetch_log"]]
-    assert errors[1] is None and errors[0] == batch.failures[0][1] and errors[2] == batch.failures[1][1]
-    assert [row["url"] for row in batch.rows["stage_url_state"]] == [good.url]  # failures are retried next run
+    assert [row.url for row in batch.rows.pages] == [good.url]
+    assert [f.url for f in batch.failures] == [moved.url, missing.url]
+    assert all(f.kind is FailureKind.parse_error for f in batch.failures)
+    assert all(f.detail.startswith("the archived response could not be read") for f in batch.failures)
+    logged = [(row.error, row.reason_class) for row in batch.rows.fetch_log]
+    first, second = (f.detail for f in batch.failures)
+    assert logged == [(first, "parse_error"), (None, None), (second, "parse_error")]
+    assert [row.url for row in batch.rows.url_state] == [good.url]  # failures are retried next run
 
 
 def test_a_reprocess_job_stages_no_request_and_no_crawl_memory(tmp_path: Path) -> None:
@@ -96,8 +100,8 @@ def test_a_reprocess_job_stages_no_request_and_no_crawl_memory(tmp_path: Path) -
 
     batch = parse(tmp_path, [job])
 
-    assert [row["fetched"] for row in batch.rows["stage_pages"]] == [False]
-    assert "stage_fetch_log" not in batch.rows and "stage_url_state" not in batch.rows
+    assert [row.fetched for row in batch.rows.pages] == [False]
+    assert batch.rows.fetch_log == [] and batch.rows.url_state == []
 
 
 @pytest.mark.parametrize(("count", "sizes"), [(0, []), (1, [1]), (100, [100]), (250, [100, 100, 50])])
@@ -109,3 +113,13 @@ def test_jobs_are_parsed_in_batches_of_a_hundred(tmp_path: Path, count: int, siz
 
     assert [len(b) for b in batches] == sizes
     assert [j.url for b in batches for j in b] == [j.url for j in jobs]
+
+
+def test_a_batch_keeps_its_counts_once_its_rows_are_released(tmp_path: Path) -> None:
+    batch = parse(tmp_path, [job_for(tmp_path, REPORT), job_for(tmp_path, NEWS)])
+    counts = (len(batch.rows.pages), len(batch.rows.sections), len(batch.rows.metrics))
+
+    batch.release_rows()
+
+    assert batch.rows.pages == [] and batch.rows.metrics == []
+    assert (batch.pages, batch.extracted, batch.sections, batch.metrics) == (2, *counts)

@@ -1,29 +1,28 @@
-"""Progress of long runs: plain log lines when output is not a terminal, bars fed by the same records when it is."""
+"""Progress of long runs: plain log lines when output is not a terminal, bars fed by the same updates when it is."""
 
 from __future__ import annotations
 
 import io
-import logging
 
 from rich.console import Console
 from rich.progress import Progress
 
 from ingest import pipeline
-from ingest.pipeline import WarehousePaths
-from ingest.progress import PIPELINE_LOGGER, ProgressBarHandler, show_progress
+from ingest.load.store import Warehouse
+from ingest.progress import LoadProgress, ProgressBars, show_progress
 from ingest.sources import Source
 
 
-def collect_once(paths: WarehousePaths, source: Source) -> pipeline.CollectSummary:
-    plan = pipeline.start_load(paths, source, kind="backfill", parameters={})
-    return pipeline.collect(paths, source, plan, mode="backfill")
+def load_watched(warehouse: Warehouse, source: Source, progress: LoadProgress) -> pipeline.CollectSummary:
+    request = pipeline.LoadRequest(source, kind="backfill", mode="backfill")
+    return pipeline.run_load(warehouse, request, progress=progress).summary
 
 
-def test_without_a_terminal_each_page_is_one_plain_line(paths: WarehousePaths, demo_source: Source) -> None:
+def test_without_a_terminal_each_page_is_one_plain_line(warehouse: Warehouse, demo_source: Source) -> None:
     stream = io.StringIO()
 
-    with show_progress(stream):
-        summary = collect_once(paths, demo_source)
+    with show_progress(stream) as progress:
+        summary = load_watched(warehouse, demo_source, progress)
 
     lines = stream.getvalue().splitlines()
     fetch_lines = [line for line in lines if " page=" in line]
@@ -41,24 +40,16 @@ def test_without_a_terminal_each_page_is_one_plain_line(paths: WarehousePaths, d
     assert "\x1b[" not in stream.getvalue()  # no terminal control codes in a log file
 
 
-def test_on_a_terminal_each_load_gets_a_fetch_bar_and_a_parse_bar(paths: WarehousePaths, demo_source: Source) -> None:
+def test_on_a_terminal_each_load_gets_a_fetch_bar_and_a_parse_bar(warehouse: Warehouse, demo_source: Source) -> None:
     screen = io.StringIO()
-    logger = logging.getLogger(PIPELINE_LOGGER)
-    level = logger.level
     with Progress(console=Console(file=screen, force_terminal=True, width=120)) as progress:
-        handler = ProgressBarHandler(progress)
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        try:
-            summary = collect_once(paths, demo_source)
-        finally:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
-        handler.finish()
-        bars = {task.description: (task.completed, task.total) for task in progress.tasks}
+        bars = ProgressBars(progress)
+        summary = load_watched(warehouse, demo_source, bars)
+        bars.finish()
+        shown = {task.description: (task.completed, task.total) for task in progress.tasks}
 
     pages = summary.list_pages + summary.fetched + summary.not_modified + len(summary.failures)
-    assert bars == {
+    assert shown == {
         f"{summary.load_id} fetch": (pages, pages),  # the crawl's length is known only at its end
         f"{summary.load_id} parse": (summary.fetched, summary.fetched),
     }

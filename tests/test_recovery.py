@@ -16,6 +16,7 @@ from ingest.query import open_reader, run_query
 from ingest.sources import Source
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # loads in processes of their own, killed at several points
 
 # Everything a load decides, without load ids and timestamps, which differ between runs by design.
 SNAPSHOT = {

@@ -39,6 +39,9 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from ingest.demo_site import DemoSite, Fault, default_articles
 from ingest.query import open_reader, run_query
+from tests.conftest import sources_file_for
+
+pytestmark = pytest.mark.prefect  # a Prefect server of its own, and `ingest serve` against it
 
 BIN = Path(sys.executable).parent  # the venv's console scripts: prefect, ingest
 REPORT_2022 = "/zwgk/zfgzbg/202207/t20220711_437062.html"
@@ -107,7 +110,7 @@ def served(prefect_server: tuple[str, Path], tmp_path_factory: pytest.TempPathFa
                     BIN / "ingest",
                     "serve",
                     "--sources",
-                    str(_sources_file(work / "scheduled.toml", scheduled_site)),
+                    str(sources_file_for(work / "scheduled.toml", scheduled_site, max_retries=1)),
                     "--db",
                     str(work / "scheduled.duckdb"),
                     "--interval",
@@ -118,7 +121,7 @@ def served(prefect_server: tuple[str, Path], tmp_path_factory: pytest.TempPathFa
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: the flow runs it starts join it
             )
-        _sources_file(work / "backfill.toml", backfill_site)
+        sources_file_for(work / "backfill.toml", backfill_site, max_retries=1)
         try:
             yield Served(api_url, server_log, process, log, scheduled_site, backfill_site, work)
         finally:
@@ -180,11 +183,15 @@ def test_a_partly_failed_run_completes_and_names_its_failures(served: Served) ->
 
     failed_url = served.backfill_site.url(REPORT_2008)
     assert run.state is not None and run.state.is_completed(), run.state
-    assert run.state.message is not None and run.state.message.startswith(f"1 new version; 1 failed: {failed_url} (")
+    message = run.state.message or ""
+    assert message.startswith(f"1 new version; 1 failed (server_error 1): {failed_url} (HTTP 500"), message
     with _client(served) as client:
         artifacts = _artifacts(client, run)
     [failure] = artifacts["failures"]
-    assert failure["url"] == failed_url and failure["reason"].startswith("HTTP 500")
+    assert (
+        failure["url"] == failed_url and failure["kind"] == "server_error" and failure["detail"].startswith("HTTP 500")
+    )
+    assert "| server_error | 1 | the server failed (5xx)" in artifacts["summary"]
     counts = _summary_counts(artifacts["summary"])
     assert (counts["new documents"], counts["failed"]) == (1, 1)
 
@@ -208,6 +215,7 @@ def test_a_run_that_fetches_nothing_fails(served: Served) -> None:
     with _client(served) as client:
         artifacts = _artifacts(client, run)
     assert {failure["url"] for failure in artifacts["failures"]} == set(served.backfill_site.list_urls)
+    assert {failure["kind"] for failure in artifacts["failures"]} == {"robots"}  # robots.txt answered 503
     assert _summary_counts(artifacts["summary"])["new documents"] == 0
 
 
@@ -275,20 +283,6 @@ def _summary_counts(markdown: str) -> dict[str, int]:
 def _client(served: Served) -> SyncPrefectClient:
     with temporary_settings({PREFECT_API_URL: served.api_url}):
         return get_client(sync_client=True)
-
-
-def _sources_file(path: Path, site: DemoSite) -> Path:
-    path.write_text(
-        "[[sources]]\n"
-        'name = "demo"\n'
-        'region = "延边朝鲜族自治州"\n'
-        f"start_urls = {json.dumps(site.list_urls)}\n"
-        "allow_private = true\n"
-        "rate_limit = 50.0\n"
-        "max_retries = 1\n",
-        encoding="utf-8",
-    )
-    return path
 
 
 def _healthy(api_url: str, process: subprocess.Popen[bytes], log: Path) -> bool:

@@ -9,12 +9,15 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from ingest.errors import WarehouseBusyError
-from ingest.load.apply import LoadReport, apply_package, begin_load
+from ingest.load.apply import LoadReport, apply_package
 from ingest.load.package import PackageWriter
-from ingest.load.warehouse import PUBLIC_VIEWS, connect, run_lock
+from ingest.load.staging import FetchLogRow, MetricRow, PageRow, SectionRow, StagedRows
+from ingest.load.store import Warehouse
+from ingest.load.warehouse import PUBLIC_VIEWS, connect, run_lock, run_sql
 from ingest.query import open_reader, run_query
 
 URL = "http://127.0.0.1/zwgk/zfgzbg/202207/t20220711_1.html"
@@ -25,73 +28,63 @@ def load(db: Path, load_id: str, *, text: str, raw: str, extractor: str = "1") -
     writer = PackageWriter(db.parent / "packages", load_id)
     now = datetime.now(UTC)
     key = {"url": URL, "extractor_version": extractor}
-    writer.add(
-        "stage_pages",
-        [
-            key
-            | {
-                "source": "demo",
-                "fetched": True,
-                "raw_sha256": raw,
-                "final_url": URL,
-                "etag": None,
-                "last_modified": None,
-                "fetched_at": now,
-                "warc_path": None,
-                "warc_offset": None,
-                "warc_length": None,
-                "warc_record_id": None,
-                "content_sha256": f"sha-of-{text}",
-                "title": "政府工作报告",
-                "published_at": now,
-                "origin": None,
-                "editor": None,
-                "column_name": None,
-                "text": text,
-            }
-        ],
+    rows = StagedRows()
+    rows.pages.append(
+        PageRow(
+            **key,
+            source="demo",
+            fetched=True,
+            raw_sha256=raw,
+            final_url=URL,
+            etag=None,
+            last_modified=None,
+            fetched_at=now,
+            warc_path="load.warc.gz",
+            warc_offset=0,
+            warc_length=1,
+            warc_record_id="<urn:uuid:1>",
+            content_sha256=f"sha-of-{text}",
+            title="政府工作报告",
+            published_at=now,
+            origin=None,
+            editor=None,
+            column_name=None,
+            text=text,
+        )
     )
-    writer.add(
-        "stage_sections",
-        [
-            key
-            | {"ordinal": 0, "level": 1, "number": "一", "heading": "回顾", "kind": "body", "parent": None}
-            | {"start": 0, "end": len(text)}
-        ],
+    rows.sections.append(
+        SectionRow(
+            **key, ordinal=0, parent=None, level=1, number="一", heading="回顾", start=0, end=len(text), kind="body"
+        )
     )
-    writer.add(
-        "stage_metrics",
-        [
-            key
-            | {
-                "ordinal": 0,
-                "indicator": "GDP",
-                "name": "地区生产总值",
-                "region": "延边",
-                "period": "2020",
-                "kind": "estimate",
-                "measure": "growth",
-                "basis": "annual",
-                "value": Decimal("0.5"),
-                "value_high": None,
-                "unit": "%",
-                "value_std": Decimal("0.5"),
-                "unit_std": "%",
-                "qualifier": None,
-                "sentence": text,
-                "start": 0,
-                "end": 2,
-                "section": 0,
-            }
-        ],
+    rows.metrics.append(
+        MetricRow(
+            **key,
+            ordinal=0,
+            indicator="GDP",
+            name="地区生产总值",
+            region="延边",
+            period="2020",
+            kind="estimate",
+            measure="growth",
+            basis="annual",
+            value=Decimal("0.5"),
+            value_high=None,
+            unit="%",
+            value_std=Decimal("0.5"),
+            unit_std="%",
+            qualifier=None,
+            sentence=text,
+            start=0,
+            end=2,
+            section=0,
+        )
     )
-    writer.add(
-        "stage_fetch_log",
-        [{"url": URL, "role": "article", "status": 200, "error": None, "attempts": 1, "fetched_at": now}],
-    )
+    rows.fetch_log.append(FetchLogRow(url=URL, role="article", status=200, attempts=1, fetched_at=now))
+    writer.add(rows)
     writer.finish(source="demo", kind="manual", extractor_version=extractor)
+    Warehouse.at(db).begin_load(load_id, kind="manual", source="demo", parameters={}, extractor_version=extractor)
     with connect(db) as con:
-        begin_load(con, load_id=load_id, kind="manual", source="demo", parameters={}, extractor_version=extractor)
         return apply_package(con, writer.directory)
 
 
@@ -231,3 +224,20 @@ def test_every_column_of_the_public_views_is_documented(tmp_path: Path) -> None:
         if not comment and not (table == "metric_history" and column in shared)
     ]
     assert columns and undocumented == []
+
+
+def test_a_warehouse_from_before_failure_kinds_is_upgraded_in_place(tmp_path: Path) -> None:
+    db = tmp_path / "old.duckdb"
+    with duckdb.connect(str(db)) as con:  # the schema as the first release created it, with one failed request
+        for name in ("migrations.sql", "schema/001_core.sql"):
+            run_sql(con, name)
+        run_sql(con, "load/record_migration.sql", name="001_core.sql")
+        con.execute("INSERT INTO fetch_log VALUES ('old', 'http://a/1.html', 'article', 500, 'HTTP 500', 3, now())")
+
+    load(db, "new-load", text="一、回顾", raw="r1")
+
+    with connect(db) as con:
+        logged = con.execute("SELECT load_id, error, reason_class FROM fetch_log ORDER BY load_id").fetchall()
+        applied = {row[0] for row in run_sql(con, "load/applied_migrations.sql").fetchall()}
+    assert logged == [("new-load", None, None), ("old", "HTTP 500", None)]
+    assert "002_fetch_log_reason_class.sql" in applied

@@ -68,6 +68,7 @@ CREATE TABLE IF NOT EXISTS stage_fetch_log (
     role       VARCHAR NOT NULL,
     status     INTEGER,
     error      VARCHAR,
+    reason_class VARCHAR,               -- the failure's kind (ingest.failures.FailureKind) when error is set
     attempts   INTEGER NOT NULL,
     fetched_at TIMESTAMPTZ NOT NULL
 );

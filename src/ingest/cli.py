@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,12 +25,12 @@ from rich.table import Table
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
 from ingest.model import ExtractedDocument, metric_record, section_record
-from ingest.project import PROJECT_ROOT, configure_prefect_environment
+from ingest.project import SOURCES, configure_prefect_environment
 
 if TYPE_CHECKING:
     from ingest.discover import ArticleLink
     from ingest.load.apply import LoadReport
-    from ingest.pipeline import IndicatorDiff
+    from ingest.load.store import IndicatorDiff
 
 app = typer.Typer(
     help="Ingest the reports Chinese prefecture governments publish into a versioned DuckDB warehouse.",
@@ -40,8 +41,8 @@ app = typer.Typer(
 console = Console()
 errors = Console(stderr=True)
 
-DEMO_SOURCES = PROJECT_ROOT / "sources" / "demo.toml"
-DEFAULT_SOURCES = PROJECT_ROOT / "sources" / "yanbian.toml"
+DEMO_SOURCES = SOURCES / "demo.toml"
+DEFAULT_SOURCES = SOURCES / "yanbian.toml"
 
 DbOption = Annotated[Path, typer.Option("--db", help="The warehouse's DuckDB file.")]
 LockOption = Annotated[
@@ -104,8 +105,8 @@ def run(
     """Run the ingest flow once: load what the sources published or changed since the last run."""
     _check_sources(sources, source)
     configure_prefect_environment()
-    from flows.ingest import ingest
-    from flows.parse import check_dask
+    from flows.ingest_flows import ingest
+    from flows.parse_tasks import check_dask
 
     check_dask(dask)
     state = ingest(
@@ -140,8 +141,8 @@ def backfill(
         raise IngestError(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}")
     _check_sources(sources, [source])
     configure_prefect_environment()
-    from flows.ingest import backfill as backfill_flow
-    from flows.parse import check_dask
+    from flows.ingest_flows import backfill as backfill_flow
+    from flows.parse_tasks import check_dask
 
     from ingest.progress import show_progress
 
@@ -182,8 +183,8 @@ def reprocess(
 ) -> None:
     """Rebuild sections and metrics from the WARC archive with the current extractor (no network)."""
     configure_prefect_environment()
-    from flows.parse import check_dask
-    from flows.reprocess import reprocess as reprocess_flow
+    from flows.parse_tasks import check_dask
+    from flows.reprocess_flow import reprocess as reprocess_flow
 
     from ingest.progress import show_progress
 
@@ -218,7 +219,7 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
     from ingest.query import open_reader, run_query
 
     configure_prefect_environment()
-    from flows.ingest import ingest
+    from flows.ingest_flows import ingest
 
     # the ports sources/demo.toml names
     with DemoSite(port=8765) as site, DemoSite(port=8766, template="second") as second:
@@ -335,7 +336,7 @@ def serve(
     """
     _check_sources(sources, None)
     configure_prefect_environment()
-    from flows.parse import check_dask
+    from flows.parse_tasks import check_dask
     from flows.serve import build_deployments, ingest_schedule, serve_flows
 
     check_dask(dask)
@@ -403,7 +404,23 @@ def _finish(state: Any) -> list[Any]:
         ],
         title=state.message,
     )
+    kinds = Counter[str]()
+    for report in reports:
+        kinds.update(dict(report.failure_kinds))
+    if kinds:
+        _print_table(
+            ["failure kind", "requests", "what to do"],
+            [(kind, n, _hint(kind)) for kind, n in kinds.most_common()],
+            title="Failures by kind",
+        )
     return list(reports)
+
+
+def _hint(kind: str) -> str:
+    from ingest.failures import HINTS, FailureKind
+
+    # "unclassified" counts requests a package from before the kinds logged; they have no hint
+    return HINTS[FailureKind(kind)] if kind in FailureKind.__members__ else ""
 
 
 def _example(name: str) -> str:
@@ -423,7 +440,3 @@ def _json_value(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def main() -> None:  # pragma: no cover - the console script
-    app()

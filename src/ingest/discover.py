@@ -30,6 +30,23 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 import lxml.etree
 import lxml.html
 
+from ingest.chinese import DATE_IN_TEXT as _FULL_DATE
+from ingest.chinese import DATE_WIDTH_FOLDING as _FULLWIDTH
+from ingest.chinese import MONTH_DAY_IN_TEXT as _MONTH_DAY
+from ingest.cms import ARTICLE_PATH as _ARTICLE_PATH
+from ingest.cms import BOILERPLATE_WORD as _BOILERPLATE_WORD
+from ingest.cms import CONTAINER_TAGS as _CONTAINER_TAGS
+from ingest.cms import CREATE_PAGE_CALL as _CREATE_PAGE_CALL
+from ingest.cms import DATASTORE_RECORD as _DATASTORE_RECORD
+from ingest.cms import FURNITURE_TAGS as _BOILERPLATE_TAGS
+from ingest.cms import LIST_FILE as _LIST_FILE
+from ingest.cms import NAV_TEXT as _NAV_TEXT
+from ingest.cms import NEXT_TEXT as _NEXT_TEXT
+from ingest.cms import PAGE_PARAMS as _PAGE_PARAMS
+from ingest.cms import PAGED_FILE as _PAGED_FILE
+from ingest.cms import ROW_TAGS as _ROW_TAGS
+from ingest.cms import URL_DAY as _URL_DAY
+from ingest.cms import URL_YEAR as _URL_YEAR
 from ingest.errors import ConfigError
 
 __all__ = ["ArticleLink", "ListPage", "canonicalize_url", "parse_list_page"]
@@ -100,59 +117,6 @@ def _remove_dot_segments(path: str) -> str:
     if segments[-1] in (".", ".."):
         kept.append("")
     return "/".join(kept)
-
-
-# --- what an article looks like -------------------------------------------------------------------
-
-_ARTICLE_PATH = re.compile(
-    r"""
-      /t\d{8}_\d+\.s?html?$                          # TRS WCM: /202207/t20220711_123456.html
-    | /art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$  # Hanweb JCMS
-    | /post_\d+\.html$                               # content/post_123456.html (gkmlpt and derived portals)
-    | /content_\d+\.s?html?$                         # gov.cn and Xinhua: /2023-05/26/content_5123456.htm
-    | /(?:19|20)\d{4}/[\w-]+\.s?html?$               # month folders: /202305/36796cdc82d0….shtml
-    | /(?:19|20)\d{6}/[\w-]+\.s?html?$               # day folders: /20230526/….html
-    | /(?:19|20)\d{2}/\d{1,2}/\d{1,2}/[\w-]+\.s?html?$
-    | /c\d+a\d+/page\.s?html?$                       # WebPlus: /2023/0526/c1234a56789/page.htm
-    | /info/\d+/\d+\.s?html?$                        # VSB: /info/1023/12345.htm
-    """,
-    re.IGNORECASE | re.VERBOSE,
-)
-# List and column pages that can sit in dated folders too.
-_LIST_FILE = re.compile(r"(?:index|default|list|more)(?:_\d+)?\.\w+$", re.IGNORECASE)
-
-_URL_DAY = (
-    re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+"),
-    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
-    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),
-    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),
-    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
-)
-_URL_YEAR = re.compile(r"/t?((?:19|20)\d{2})(?:\d{2}|[-/])")
-
-_FULLWIDTH = str.maketrans("０１２３４５６７８９－／．［］（）", "0123456789-/.[]()")
-_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
-_MONTH_DAY = re.compile(r"(?<![\d./-])(\d{1,2})\s*[-/月]\s*(\d{1,2})\s*日?(?![\d./:-])")
-
-_ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "dl", "p", "article"})
-_CONTAINER_TAGS = frozenset({"ul", "ol", "table", "tbody", "thead", "body", "html", "form"})
-_BOILERPLATE_TAGS = frozenset({"header", "nav", "footer", "aside"})
-# class/id words of page chrome; "position"/"location" are the 当前位置 breadcrumb, "dh" is 导航
-_BOILERPLATE_WORD = re.compile(
-    r"(?:^|[-_])(?:header|head|nav|navbar|navigation|menu|topbar|footer|foot|bottom|crumbs?|breadcrumbs?"
-    r"|position|location|sidebar|side|aside|copyright|friendlinks?|yqlj|dh|share|toolbar)(?:$|[-_\d])",
-    re.IGNORECASE,
-)
-_NAV_TEXT = frozenset(
-    ["首页", "返回首页", "网站首页", "更多", "更多>>", "more", "上一页", "下一页", "尾页", "末页", "打印"]
-)
-_NEXT_TEXT = frozenset({"下一页", "下页", "下一頁", "后页", "后一页", "next", ">", "›"})
-_PAGE_PARAMS = frozenset(
-    {"page", "pagenum", "pageno", "pageindex", "pagenumber", "page_no", "curpage", "currentpage", "p", "pn"}
-)
-_PAGED_FILE = re.compile(r"^(?P<stem>.+?)(?:_(?P<n>\d+))?\.(?P<ext>s?html?|jsp|php|aspx?)$", re.IGNORECASE)
-_CREATE_PAGE_CALL = re.compile(r"(?<!function )\bcreatePageHTML\s*\(([^)]*)\)")
-_DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
 
 
 def parse_list_page(

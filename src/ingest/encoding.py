@@ -28,6 +28,8 @@ import re
 
 import charset_normalizer
 
+from ingest.chinese import HAN_RANGES
+
 __all__ = ["decode_html", "looks_binary"]
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -52,8 +54,7 @@ _GB_CHINESE_SHARE = 0.9
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
 _CHINESE_OR_CJK_PUNCTUATION = re.compile(
-    "[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2000-\u206f"
-    "\U00020000-\U0003134f\u00b7\u00d7\u2116\u2103\u2030]"
+    f"[\u3000-\u303f{HAN_RANGES}\uff00-\uffef\u2000-\u206f\u00b7\u00d7\u2116\u2103\u2030]"
 )
 
 _BINARY_MAGIC: tuple[bytes, ...] = (

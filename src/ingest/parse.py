@@ -1,25 +1,29 @@
 """The parse stage: archived responses in, staged rows out, in batches that can run anywhere.
 
 A :class:`ParseJob` names one response in the WARC archive; :func:`parse` reads a batch of them back, cleans,
-sections and extracts each (ingest.extract) and returns the rows to stage in the load's package. It reads
-nothing but the archive and writes nothing, and this module does not import DuckDB, so a batch runs as well in a
-thread of the run as on a Dask worker that sees the archive.
+sections and extracts each (ingest.extract) and returns the rows to stage in the load's package (built by
+ingest.load.staging). It reads nothing but the archive and writes nothing, and it does not import DuckDB, so a
+batch runs as well in a thread of the run as on a Dask worker that sees the archive.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from ingest.extract import content_sha256, extract_response
-from ingest.fetch import ArchivedResponse, WarcRef, read_record
+from ingest.extract import extract_response
+from ingest.failures import Failure, FailureKind
+from ingest.fetch import WarcRef, read_record
+from ingest.load.staging import FetchLogRow, StagedRows, UrlStateRow, stage_extraction
 from ingest.metrics import Vocabulary
-from ingest.model import ExtractedDocument, metric_record, section_record
+from ingest.model import ExtractedDocument
 
 PARSE_BATCH_PAGES = 100  # pages per parse task: about a second of work, against milliseconds of task overhead
+
+Window = tuple[date | None, date | None]
+"""Publication days a load keeps: (since, until), either None for no bound."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,34 +35,29 @@ class ParseJob:
     region: str | None  # the source's region: the default for figures whose document names none
     warc: WarcRef
     fetched: bool  # fetched by this load; False when a reprocess reads it back
-    fetch_log: Mapping[str, object] | None = None  # its request, staged with the parse's error, if any
-    url_state: Mapping[str, object] | None = None  # the crawl memory, kept only once the page is loaded
+    fetch_log: FetchLogRow | None = None  # its request, staged with the parse's failure, if any
+    url_state: UrlStateRow | None = None  # the crawl memory, kept only once the page is loaded
 
 
 @dataclass(slots=True)
 class ParsedBatch:
-    """The staged rows of one parse task, by package table, and what it counted."""
+    """The staged rows of one parse task and what it counted.
 
-    rows: dict[str, list[dict[str, object]]] = field(default_factory=dict)
-    pages: int = 0
+    The counts are kept apart from the rows so that they stay true once the rows are written and released
+    (a batch outlives its rows: Prefect keeps every task's result until the flow run ends).
+    """
+
+    rows: StagedRows = field(default_factory=StagedRows)
+    pages: int = 0  # jobs parsed, whatever came of them
+    extracted: int = 0  # documents staged: parsed and in the window
+    sections: int = 0
+    metrics: int = 0
     outside_window: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
 
-    def add(self, table: str, rows: Iterable[dict[str, object]]) -> None:
-        self.rows.setdefault(table, []).extend(rows)
-
-    @property
-    def extracted(self) -> int:
-        """Documents staged: parsed and in the window."""
-        return len(self.rows.get("stage_pages", ()))
-
-    @property
-    def sections(self) -> int:
-        return len(self.rows.get("stage_sections", ()))
-
-    @property
-    def metrics(self) -> int:
-        return len(self.rows.get("stage_metrics", ()))
+    def release_rows(self) -> None:
+        """Drop the rows once they are written; the counts stay."""
+        self.rows = StagedRows()
 
 
 def parse_batches(jobs: Sequence[ParseJob], size: int = PARSE_BATCH_PAGES) -> list[list[ParseJob]]:
@@ -70,35 +69,38 @@ def parse(
     archive: Path,
     jobs: Sequence[ParseJob],
     *,
-    window: tuple[date | None, date | None] = (None, None),
+    window: Window = (None, None),
     vocabulary: Vocabulary | None = None,
 ) -> ParsedBatch:
     """Clean, section and extract the archived responses of ``jobs`` into staged rows.
 
     Reads nothing but the WARC archive under ``archive`` and writes nothing, so it runs anywhere that sees the
-    archive: in this process, a thread, or a Dask worker. Documents published outside ``window`` (since, until;
-    either may be None) are counted and left out.
+    archive: in this process, a thread, or a Dask worker. Documents published outside ``window`` are counted and
+    left out.
     """
     batch = ParsedBatch()
     vocabulary = vocabulary or Vocabulary.load()
     for job in jobs:
-        error = _parse_job(batch, archive, job, window, vocabulary)
+        failure = _parse_job(batch, archive, job, window, vocabulary)
         if job.fetch_log is not None:
-            batch.add("stage_fetch_log", [dict(job.fetch_log, error=error)])
-        if error:
-            batch.failures.append((job.url, error))
+            logged = job.fetch_log
+            if failure is not None:
+                logged = replace(logged, error=failure.detail, reason_class=failure.kind.value)
+            batch.rows.fetch_log.append(logged)
+        if failure is not None:
+            batch.failures.append(failure)
     return batch
 
 
 def _parse_job(
-    batch: ParsedBatch, archive: Path, job: ParseJob, window: tuple[date | None, date | None], vocabulary: Vocabulary
-) -> str | None:
+    batch: ParsedBatch, archive: Path, job: ParseJob, window: Window, vocabulary: Vocabulary
+) -> Failure | None:
     """Stage what one archived response contributes; return why it failed, if it did."""
     batch.pages += 1
     try:
         response = read_record(archive, job.warc)
     except (OSError, ValueError) as exc:
-        return f"the archived response could not be read: {exc}"
+        return Failure(job.url, FailureKind.parse_error, f"the archived response could not be read: {exc}")
     try:
         extracted = extract_response(
             response.body,
@@ -108,13 +110,24 @@ def _parse_job(
             vocabulary=vocabulary,
         )
     except Exception as exc:  # one malformed page must not stop the run; it is logged as failed
-        return f"extraction failed: {type(exc).__name__}: {exc}"
+        return Failure(job.url, FailureKind.parse_error, f"extraction failed: {type(exc).__name__}: {exc}")
     if not _in_window(extracted, *window):
         batch.outside_window += 1
         return None
-    _stage_page(batch, job, response, extracted)
+    stage_extraction(
+        batch.rows,
+        url=job.url,
+        source=job.source,
+        fetched=job.fetched,
+        warc=job.warc,
+        response=response,
+        extracted=extracted,
+    )
+    batch.extracted += 1
+    batch.sections += len(extracted.sections)
+    batch.metrics += len(extracted.metrics)
     if job.url_state is not None:
-        batch.add("stage_url_state", [dict(job.url_state)])
+        batch.rows.url_state.append(job.url_state)
     return None
 
 
@@ -124,42 +137,3 @@ def _in_window(extracted: ExtractedDocument, since: date | None, until: date | N
         return True
     day = published.date()
     return (since is None or day >= since) and (until is None or day <= until)
-
-
-def _stage_page(batch: ParsedBatch, job: ParseJob, response: ArchivedResponse, extracted: ExtractedDocument) -> None:
-    document = extracted.document
-    key = {"url": job.url, "extractor_version": extracted.extractor_version}
-    batch.add(
-        "stage_pages",
-        [
-            key
-            | {
-                "source": job.source,
-                "fetched": job.fetched,
-                "raw_sha256": hashlib.sha256(response.body).hexdigest(),
-                "final_url": response.final_url,
-                "etag": response.headers.get("etag"),
-                "last_modified": response.headers.get("last-modified"),
-                "fetched_at": response.fetched_at,
-                **_warc_columns(job.warc),
-                "content_sha256": content_sha256(document),
-                "title": document.title,
-                "published_at": document.published_at,
-                "origin": document.source,
-                "editor": document.editor,
-                "column_name": document.column,
-                "text": document.text,
-            }
-        ],
-    )
-    batch.add("stage_sections", [key | section_record(s) for s in extracted.sections])
-    batch.add("stage_metrics", [key | {"ordinal": i} | metric_record(m) for i, m in enumerate(extracted.metrics)])
-
-
-def _warc_columns(ref: WarcRef) -> dict[str, object]:
-    return {
-        "warc_path": ref.path,
-        "warc_offset": ref.offset,
-        "warc_length": ref.length,
-        "warc_record_id": ref.record_id,
-    }

@@ -1,33 +1,33 @@
-"""The stages composed for one source: plan a load, fetch, parse, write its package, commit the package.
+"""A load composed from its stages: plan → fetch → parse (in batches) → write the package → commit.
 
-These are the coarse units the Prefect flows run as tasks (a task run costs milliseconds, so never one per
-page): :func:`fetch` crawls a source into the WARC archive, :func:`parse` turns a batch of archived responses
-into staged rows (the CPU-bound stage, which a flow may spread over a Dask cluster), :func:`write_package` writes
-them to the load's package and :func:`commit_load` applies it. Each is a plain function over plain data; tests
-call them without Prefect, and :func:`collect` runs the middle three in one process. Only :func:`start_load` and
-:func:`commit_load` open the warehouse, briefly: collecting, which takes the network's time, writes to the load
-package alone, so analysts can query the warehouse while a run is under way.
+:func:`run_load` and :func:`run_reprocess` are the one composition of a load that the flows, the tests and the
+benchmark all run. What differs between them is passed in: ``parse_map`` runs the parse batches (in this process
+by default; the flows map them over Prefect's task runner, threads or a Dask cluster), ``steps`` lets a flow run
+the coarse stages as tasks (a task run costs milliseconds, so never one per page), and ``progress`` hears of
+every fetched page and parsed batch. Only planning and committing open the warehouse (ingest.load.store).
 """
 
 from __future__ import annotations
 
-import logging
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Literal, NamedTuple
 
-from ingest.crawl import CrawledPage, KnownArticle, crawl, missing_in_window
+from ingest.crawl import CrawledPage, crawl, missing_in_window
 from ingest.discover import ArticleLink
 from ingest.extract import EXTRACTOR_VERSION
-from ingest.fetch import Fetcher, WarcArchive, WarcRef
-from ingest.load.apply import LoadReport, apply_package, begin_load
-from ingest.load.package import PackageWriter, pending_packages
-from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, connect, run_sql
+from ingest.failures import Failure, FailureKind
+from ingest.fetch import Fetcher, WarcArchive
+from ingest.load.apply import LoadReport
+from ingest.load.package import PackageWriter
+from ingest.load.staging import StagedRows, fetch_log_row, url_state_row
+from ingest.load.store import CrawlMemory, Warehouse
 from ingest.metrics import Vocabulary
-from ingest.parse import ParsedBatch, ParseJob, parse, parse_batches
+from ingest.parse import ParsedBatch, ParseJob, Window, parse, parse_batches
+from ingest.progress import NO_PROGRESS, LoadProgress
 from ingest.sources import Source
 
 CrawlMode = Literal["scheduled", "backfill"]
@@ -37,21 +37,23 @@ none — fetch only what is missing; known documents are not requested, earlier 
 failed — also retry what failed in earlier runs and re-check known documents with conditional requests (default);
 all — fetch every document of the window again, unconditionally: edits become versions, a newer extractor adds rows."""
 
-logger = logging.getLogger(__name__)  # per-page progress records; silent unless a handler asks for INFO
-
 
 @dataclass(frozen=True, slots=True)
-class WarehousePaths:
-    """Where a warehouse keeps its database, its raw WARC archive and its load packages."""
+class LoadRequest:
+    """A load of one source as asked for: what kind, which crawl, over which window."""
 
-    db: Path
-    archive: Path
-    packages: Path
+    source: Source
+    kind: str  # load_log.kind: scheduled, backfill, manual …
+    mode: CrawlMode
+    parameters: Mapping[str, object] = field(default_factory=dict)
+    since: date | None = None  # backfill window, inclusive; ignored by a scheduled crawl
+    until: date | None = None
+    refetch: Refetch = "failed"
 
-    @classmethod
-    def beside(cls, db: Path) -> Self:
-        """``warehouse/reports.duckdb`` → ``warehouse/reports.archive/``, ``warehouse/reports.packages/``."""
-        return cls(db=db, archive=db.with_suffix(".archive"), packages=db.with_suffix(".packages"))
+    @property
+    def window(self) -> Window:
+        """Publication days the load keeps."""
+        return (self.since, self.until) if self.mode == "backfill" else (None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +61,9 @@ class LoadPlan:
     """A load that has begun: its id and what the warehouse already knows about the source."""
 
     load_id: str
-    source: str
+    source: str  # the source's name, or "*" for a reprocess of every source
     kind: str
-    known: Mapping[str, KnownArticle]
-    retry_lists: tuple[str, ...] = ()  # list pages and articles whose latest fetch failed
-    retry_articles: tuple[str, ...] = ()
+    memory: CrawlMemory
 
 
 @dataclass(slots=True)
@@ -77,21 +77,35 @@ class CollectSummary:
     outside_window: int = 0
     sections: int = 0
     metrics: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    failures: list[Failure] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class FetchedLoad:
     """What crawling a source produced: the responses to parse and the rows that need no parsing."""
 
-    window: tuple[date | None, date | None]  # publication days a backfill keeps (since, until); None: no bound
+    window: Window
     jobs: list[ParseJob] = field(default_factory=list)
-    rows: dict[str, list[dict[str, object]]] = field(
-        default_factory=lambda: {"stage_fetch_log": [], "stage_url_state": []}
-    )
+    rows: StagedRows = field(default_factory=StagedRows)
     list_pages: int = 0
     not_modified: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+    failures: list[Failure] = field(default_factory=list)
+
+
+class LoadOutcome(NamedTuple):
+    summary: CollectSummary  # what the crawl and parse saw
+    report: LoadReport  # what the warehouse added
+
+
+ParseMap = Callable[[Path, list[list[ParseJob]], Window], Iterable[ParsedBatch]]
+"""Runs :func:`ingest.parse.parse` over batches of jobs, reading the archive at the path, and yields the parsed
+batches in the order of the jobs, each as soon as it and those before it are done."""
+
+
+def parse_here(archive: Path, batches: list[list[ParseJob]], window: Window) -> Iterator[ParsedBatch]:
+    """The batches parsed one after the other in this thread: the :data:`ParseMap` without a task runner."""
+    vocabulary = Vocabulary.load()
+    return (parse(archive, jobs, window=window, vocabulary=vocabulary) for jobs in batches)
 
 
 def new_load_id(source: str, *, now: datetime | None = None) -> str:
@@ -100,251 +114,187 @@ def new_load_id(source: str, *, now: datetime | None = None) -> str:
     return f"{stamp}-{source}-{secrets.token_hex(3)}"
 
 
-def recover(paths: WarehousePaths, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> list[LoadReport]:
-    """Apply complete packages that a killed run wrote but never committed."""
-    pending = pending_packages(paths.packages)
-    if not pending:
-        return []
-    with connect(paths.db, lock_timeout=lock_timeout) as con:
-        return [apply_package(con, package) for package in pending]
-
-
-def start_load(
-    paths: WarehousePaths,
-    source: Source,
-    *,
-    kind: str,
-    parameters: Mapping[str, object],
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-) -> LoadPlan:
-    """Record a new load for ``source`` and read the crawl memory it starts from."""
-    load_id = new_load_id(source.name)
-    with connect(paths.db, lock_timeout=lock_timeout) as con:
-        begin_load(
-            con,
-            load_id=load_id,
-            kind=kind,
-            source=source.name,
-            parameters=dict(parameters),
-            extractor_version=EXTRACTOR_VERSION,
-        )
-        rows = run_sql(con, "load/known_urls.sql", source=source.name).fetchall()
-        retries = run_sql(con, "load/retry_urls.sql", source=source.name).fetchall()
-    known = {url: KnownArticle(url=url, etag=etag, last_modified=modified) for url, etag, modified in rows}
-    return LoadPlan(
-        load_id=load_id,
-        source=source.name,
-        kind=kind,
-        known=known,
-        retry_lists=tuple(url for url, role in retries if role == "list"),
-        retry_articles=tuple(url for url, role in retries if role == "article"),
+def start_load(warehouse: Warehouse, request: LoadRequest) -> LoadPlan:
+    """Record a new load for the request's source and read the crawl memory it starts from."""
+    name = request.source.name
+    load_id = new_load_id(name)
+    memory = warehouse.begin_load(
+        load_id,
+        kind=request.kind,
+        source=name,
+        parameters=request.parameters,
+        extractor_version=EXTRACTOR_VERSION,
+        memory_of=name,
     )
-
-
-def collect(
-    paths: WarehousePaths,
-    source: Source,
-    plan: LoadPlan,
-    *,
-    mode: CrawlMode,
-    since: date | None = None,
-    until: date | None = None,
-    refetch: Refetch = "failed",
-    vocabulary: Vocabulary | None = None,
-) -> CollectSummary:
-    """Fetch, parse and write a load's package in this process: the three stages the flows run as tasks."""
-    fetched = fetch(paths, source, plan, mode=mode, since=since, until=until, refetch=refetch)
-    vocabulary = vocabulary or Vocabulary.load()
-    parsed = (
-        parse(paths.archive, jobs, window=fetched.window, vocabulary=vocabulary) for jobs in parse_batches(fetched.jobs)
-    )
-    return write_package(paths, plan, parsed, pages=len(fetched.jobs), fetched=fetched)
+    return LoadPlan(load_id=load_id, source=name, kind=request.kind, memory=memory)
 
 
 def fetch(
-    paths: WarehousePaths,
-    source: Source,
-    plan: LoadPlan,
-    *,
-    mode: CrawlMode,
-    since: date | None = None,
-    until: date | None = None,
-    refetch: Refetch = "failed",
+    warehouse: Warehouse, request: LoadRequest, plan: LoadPlan, progress: LoadProgress = NO_PROGRESS
 ) -> FetchedLoad:
     """Crawl the source into the WARC archive; return what to parse and the rows that need no parsing."""
-    fetched = FetchedLoad(window=(since, until) if mode == "backfill" else (None, None))
-    with WarcArchive(paths.archive, name=plan.load_id) as archive, Fetcher(source, archive) as fetcher:
-        retry = refetch != "none"
+    source = request.source
+    fetched = FetchedLoad(window=request.window)
+    retry = request.refetch != "none"
+    with WarcArchive(warehouse.paths.archive, name=plan.load_id) as archive, Fetcher(source, archive) as fetcher:
         pages = crawl(
             source,
             fetcher,
-            {} if refetch == "all" else plan.known,
-            mode=mode,
-            since=since,
-            until=until,
-            retry_lists=plan.retry_lists if retry else (),
-            retry_articles=plan.retry_articles if retry else (),
+            {} if request.refetch == "all" else plan.memory.known,
+            mode=request.mode,
+            since=request.since,
+            until=request.until,
+            retry_lists=plan.memory.retry_lists if retry else (),
+            retry_articles=plan.memory.retry_articles if retry else (),
             recheck_known=retry,
         )
         for done, page in enumerate(pages, start=1):
             _sort_page(fetched, source, page)
-            _log_progress(
-                "fetch",
-                plan.load_id,
-                page.result.url,
-                done,
-                fetched=len(fetched.jobs),
-                not_modified=fetched.not_modified,
-                failed=len(fetched.failures),
-            )
+            counts = {
+                "fetched": len(fetched.jobs),
+                "not_modified": fetched.not_modified,
+                "failed": len(fetched.failures),
+            }
+            progress.update(plan.load_id, "fetch", done, total=None, counts=counts, url=page.result.url)
     return fetched
 
 
 def write_package(
-    paths: WarehousePaths,
+    warehouse: Warehouse,
     plan: LoadPlan,
     parsed: Iterable[ParsedBatch],
     *,
     pages: int,
     fetched: FetchedLoad | None = None,
+    progress: LoadProgress = NO_PROGRESS,
 ) -> CollectSummary:
     """Write the fetched rows of a load and its ``parsed`` batches (covering ``pages`` pages in all) to its package,
-    batch by batch as they come, and finish it."""
+    batch by batch as they come, releasing each batch's rows once written, and finish the package."""
     summary = CollectSummary(load_id=plan.load_id)
-    with PackageWriter(paths.packages, plan.load_id) as package:
+    with PackageWriter(warehouse.paths.packages, plan.load_id) as package:
         if fetched is not None:
             summary.list_pages, summary.not_modified = fetched.list_pages, fetched.not_modified
             summary.failures.extend(fetched.failures)
-            _stage_rows(package, fetched.rows)
+            package.add(fetched.rows)
         done = 0
         for batch in parsed:
-            _stage_rows(package, batch.rows)
+            package.add(batch.rows)
+            batch.release_rows()
             summary.fetched += batch.extracted
             summary.outside_window += batch.outside_window
             summary.sections += batch.sections
             summary.metrics += batch.metrics
             summary.failures.extend(batch.failures)
             done += batch.pages
-            _log_progress(
-                "parse", plan.load_id, "", done, total=pages, extracted=summary.fetched, failed=len(summary.failures)
-            )
+            counts = {"extracted": summary.fetched, "failed": len(summary.failures)}
+            progress.update(plan.load_id, "parse", done, total=pages, counts=counts)
         package.finish(source=plan.source, kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
     return summary
 
 
-def commit_load(paths: WarehousePaths, load_id: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> LoadReport:
+def commit_load(warehouse: Warehouse, load_id: str) -> LoadReport:
     """Apply the load's package to the warehouse in one transaction."""
-    with connect(paths.db, lock_timeout=lock_timeout) as con:
-        return apply_package(con, paths.packages / load_id)
+    return warehouse.commit(load_id)
 
 
-def preview_backfill(
-    paths: WarehousePaths, source: Source, *, since: date | None, until: date | None
-) -> list[ArticleLink]:
-    """The articles a backfill of the window would load for the first time; reads list pages only."""
-    known: dict[str, KnownArticle] = {}
-    if paths.db.exists():
-        with connect(paths.db, read_only=True) as con:
-            rows = run_sql(con, "load/known_urls.sql", source=source.name).fetchall()
-        known = {url: KnownArticle(url=url, etag=etag, last_modified=modified) for url, etag, modified in rows}
-    with Fetcher(source) as fetcher:
-        return list(missing_in_window(source, fetcher, known, since=since, until=until))
-
-
-def start_reprocess(
-    paths: WarehousePaths,
-    *,
-    source: str | None,
-    since: date | None,
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-) -> LoadPlan:
+def start_reprocess(warehouse: Warehouse, source: str | None, since: date | None) -> LoadPlan:
     """Record a reprocess load (of one source, or of all when ``source`` is None)."""
     load_id = new_load_id(source or "all")
-    with connect(paths.db, lock_timeout=lock_timeout) as con:
-        begin_load(
-            con,
-            load_id=load_id,
-            kind="reprocess",
-            source=source,
-            parameters={"since": since.isoformat() if since else None},
-            extractor_version=EXTRACTOR_VERSION,
-        )
-    return LoadPlan(load_id=load_id, source=source or "*", kind="reprocess", known={})
+    parameters = {"since": since.isoformat() if since else None}
+    memory = warehouse.begin_load(
+        load_id, kind="reprocess", source=source, parameters=parameters, extractor_version=EXTRACTOR_VERSION
+    )
+    return LoadPlan(load_id=load_id, source=source or "*", kind="reprocess", memory=memory)
 
 
 def reprocess_jobs(
-    paths: WarehousePaths, sources: Mapping[str, Source], *, source: str | None = None, since: date | None = None
+    warehouse: Warehouse, sources: Mapping[str, Source], source: str | None, since: date | None
 ) -> list[ParseJob]:
     """The current version of every document (of ``source``, published since ``since``), to parse again from the
     WARC archive with the current extractor. Sends no request."""
-    with connect(paths.db, read_only=True) as con:
-        versions = run_sql(con, "load/current_versions.sql", source=source, since=since).fetchall()
     return [
         ParseJob(
-            url=url,
-            source=source_name,
-            region=sources[source_name].region if source_name in sources else None,
-            warc=WarcRef(path=warc_path, offset=offset, length=length, record_id=record_id),
+            url=version.url,
+            source=version.source,
+            region=sources[version.source].region if version.source in sources else None,
+            warc=version.warc,
             fetched=False,
         )
-        for url, source_name, warc_path, offset, length, record_id in versions
+        for version in warehouse.current_versions(source=source, since=since)
     ]
 
 
-def reprocess(
-    paths: WarehousePaths,
+@dataclass(frozen=True, slots=True)
+class LoadSteps:
+    """The coarse stages of a load that a flow runs as tasks of its own; plain calls by default."""
+
+    start: Callable[[Warehouse, LoadRequest], LoadPlan] = start_load
+    fetch: Callable[[Warehouse, LoadRequest, LoadPlan, LoadProgress], FetchedLoad] = fetch
+    commit: Callable[[Warehouse, str], LoadReport] = commit_load
+    start_reprocess: Callable[[Warehouse, str | None, date | None], LoadPlan] = start_reprocess
+    reprocess_jobs: Callable[[Warehouse, Mapping[str, Source], str | None, date | None], list[ParseJob]] = (
+        reprocess_jobs
+    )
+
+
+def run_load(
+    warehouse: Warehouse,
+    request: LoadRequest,
+    *,
+    parse_map: ParseMap = parse_here,
+    progress: LoadProgress = NO_PROGRESS,
+    steps: LoadSteps = LoadSteps(),
+) -> LoadOutcome:
+    """One load of one source, from planning to commit."""
+    plan = steps.start(warehouse, request)
+    fetched = steps.fetch(warehouse, request, plan, progress)
+    parsed = parse_map(warehouse.paths.archive, parse_batches(fetched.jobs), fetched.window)
+    summary = write_package(warehouse, plan, parsed, pages=len(fetched.jobs), fetched=fetched, progress=progress)
+    return LoadOutcome(summary, steps.commit(warehouse, plan.load_id))
+
+
+def run_reprocess(
+    warehouse: Warehouse,
     sources: Mapping[str, Source],
-    plan: LoadPlan,
     *,
     source: str | None = None,
     since: date | None = None,
-    vocabulary: Vocabulary | None = None,
-) -> CollectSummary:
-    """Re-extract current document versions into the load's package, in this process (see :func:`reprocess_jobs`)."""
-    jobs = reprocess_jobs(paths, sources, source=source, since=since)
-    vocabulary = vocabulary or Vocabulary.load()
-    parsed = (parse(paths.archive, batch, vocabulary=vocabulary) for batch in parse_batches(jobs))
-    return write_package(paths, plan, parsed, pages=len(jobs))
+    parse_map: ParseMap = parse_here,
+    progress: LoadProgress = NO_PROGRESS,
+    steps: LoadSteps = LoadSteps(),
+) -> LoadOutcome:
+    """Re-extract the current version of every document (of ``source``, published since ``since``) from the WARC
+    archive with the current extractor, and commit what changed; sends no request."""
+    plan = steps.start_reprocess(warehouse, source, since)
+    jobs = steps.reprocess_jobs(warehouse, sources, source, since)
+    parsed = parse_map(warehouse.paths.archive, parse_batches(jobs), (None, None))
+    summary = write_package(warehouse, plan, parsed, pages=len(jobs), progress=progress)
+    return LoadOutcome(summary, steps.commit(warehouse, plan.load_id))
 
 
-@dataclass(frozen=True, slots=True)
-class IndicatorDiff:
-    indicator: str
-    added: int
-    removed: int
-    changed: int
-
-
-def extractor_diff(paths: WarehousePaths, load_id: str) -> list[IndicatorDiff]:
-    """Per indicator, the metric rows a reprocess load added, removed and changed against the previous extractor."""
-    with connect(paths.db, read_only=True) as con:
-        rows = run_sql(con, "load/extractor_diff.sql", load_id=load_id).fetchall()
-    return [IndicatorDiff(*row) for row in rows]
-
-
-def load_changes(paths: WarehousePaths, load_id: str) -> list[dict[str, Any]]:
-    """The documents a committed load added (is_new) or changed, newest first."""
-    with connect(paths.db, read_only=True) as con:
-        cursor = run_sql(con, "load/changes.sql", load_id=load_id)
-        names = [column[0] for column in cursor.description or ()]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def preview_backfill(
+    warehouse: Warehouse, source: Source, *, since: date | None, until: date | None
+) -> list[ArticleLink]:
+    """The articles a backfill of the window would load for the first time; reads list pages only."""
+    known = warehouse.known_articles(source.name)
+    with Fetcher(source) as fetcher:
+        return list(missing_in_window(source, fetcher, known, since=since, until=until))
 
 
 def _sort_page(fetched: FetchedLoad, source: Source, page: CrawledPage) -> None:
     """File one crawled page: a row to stage now, a failure, or a response to parse."""
     result = page.result
-    log_row = _fetch_log_row(page)
-    error = result.error
+    failure = result.failure
     if page.role == "list":
         fetched.list_pages += 1
-    elif error is None and result.not_modified:
+    elif failure is None and result.not_modified:
         fetched.not_modified += 1
-        fetched.rows["stage_url_state"].append(_url_state_row(source, page))
-    elif error is None:
+        fetched.rows.url_state.append(url_state_row(source.name, page))
+    elif failure is None:
         if result.body is None:
-            error = "the response had no body"
+            failure = Failure(result.url, FailureKind.parse_error, "the response had no body")
         elif result.warc is None:
-            error = "the response was not archived"
+            failure = Failure(result.url, FailureKind.parse_error, "the response was not archived")
         else:
             job = ParseJob(
                 url=page.link.url if page.link else result.url,
@@ -352,66 +302,11 @@ def _sort_page(fetched: FetchedLoad, source: Source, page: CrawledPage) -> None:
                 region=source.region,
                 warc=result.warc,
                 fetched=True,
-                fetch_log=log_row,
-                url_state=_url_state_row(source, page),
+                fetch_log=fetch_log_row(page),
+                url_state=url_state_row(source.name, page),
             )
             fetched.jobs.append(job)
             return  # its fetch log row waits for the parse, which may fail
-    if error:
-        fetched.failures.append((result.url, error))
-    fetched.rows["stage_fetch_log"].append(log_row | {"error": error})
-
-
-def _stage_rows(package: PackageWriter, rows: Mapping[str, Sequence[Mapping[str, object]]]) -> None:
-    for table, table_rows in rows.items():
-        package.add(table, table_rows)
-
-
-def _url_state_row(source: Source, page: CrawledPage) -> dict[str, object]:
-    result = page.result
-    return {
-        "url": page.link.url if page.link else result.url,
-        "source": source.name,
-        "etag": result.headers.get("etag"),
-        "last_modified": result.headers.get("last-modified"),
-        "last_status": result.status,
-        "last_fetched_at": result.fetched_at,
-        "listed_date": page.link.published if page.link else None,
-    }
-
-
-def _fetch_log_row(page: CrawledPage) -> dict[str, object]:
-    result = page.result
-    return {
-        "url": result.url,
-        "role": page.role,
-        "status": result.status,
-        "attempts": result.attempts,
-        "fetched_at": result.fetched_at,
-    }
-
-
-def _log_progress(
-    stage: Literal["fetch", "parse"], load_id: str, url: str, done: int, *, total: int | None = None, **counts: int
-) -> None:
-    """One record per fetched page or parsed batch, with the counts so far in ``extra`` (the CLI draws its
-    progress bars from them)."""
-    fields = " ".join(f"{name}={n}" for name, n in counts.items())
-    logger.info(
-        "load_id=%s %s=%d%s %s%s",
-        load_id,
-        "page" if stage == "fetch" else "parsed",
-        done,
-        f"/{total}" if total is not None else "",
-        fields,
-        f" url={url}" if url else "",
-        extra={"load_id": load_id, "stage": stage, "pages_done": done, "pages_total": total, **counts},
-    )
-
-
-def summarise_failures(failures: Iterable[tuple[str, str]]) -> str:
-    """``3 failed: http://…/a.html (HTTP 500 (gave up after 3 attempts)); …`` for state messages."""
-    items = list(failures)
-    shown = "; ".join(f"{url} ({reason})" for url, reason in items[:5])
-    more = f"; and {len(items) - 5} more" if len(items) > 5 else ""
-    return f"{len(items)} failed: {shown}{more}"
+    if failure is not None:
+        fetched.failures.append(failure)
+    fetched.rows.fetch_log.append(fetch_log_row(page, failure))

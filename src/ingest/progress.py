@@ -1,50 +1,87 @@
-"""Progress of long command-line runs, drawn from the per-page log records of ``ingest.pipeline``.
+"""Progress of a load, reported through an object the caller passes in (as dlt passes a collector).
 
-On a terminal the records drive a rich progress bar per load; otherwise they pass through as plain log
-lines, one per page, in the format of Prefect's own log lines. The pipeline only logs; it knows nothing of this.
+The pipeline calls :meth:`LoadProgress.update` once per fetched page and once per parsed batch. The command line
+shows it as a rich progress bar per load and stage on a terminal, or as plain log lines, one per update, in the
+format of Prefect's own log lines, when its output goes to a file or a pipe. Runs without a watcher (scheduled,
+served) report to :data:`NO_PROGRESS`.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TextIO
+from contextvars import ContextVar
+from typing import Literal, Protocol, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.theme import Theme
 
-PIPELINE_LOGGER = "ingest.pipeline"
+Stage = Literal["fetch", "parse"]
 LINE_FORMAT = "%(asctime)s.%(msecs)03d | %(levelname)-7s | %(name)s - %(message)s"
 
 
-_COUNTS = ("fetched", "not_modified", "extracted", "failed")
+class LoadProgress(Protocol):
+    def update(
+        self, load_id: str, stage: Stage, done: int, *, total: int | None, counts: Mapping[str, int], url: str = ""
+    ) -> None:
+        """``done`` of ``total`` (None: not known yet) pages of ``stage`` are through; ``counts`` so far."""
 
 
-class ProgressBarHandler(logging.Handler):
-    """Turns the pipeline's progress records into progress bars: per load, one for fetching and one for parsing."""
+class _NoProgress:
+    def update(
+        self, load_id: str, stage: Stage, done: int, *, total: int | None, counts: Mapping[str, int], url: str = ""
+    ) -> None:
+        return None
+
+
+NO_PROGRESS: LoadProgress = _NoProgress()
+
+# How the command line hands its progress display to the flow it runs in-process: flow parameters must be
+# serialisable, a display is not. Flows read it once and pass it on explicitly.
+_watching: ContextVar[LoadProgress] = ContextVar("ingest_progress", default=NO_PROGRESS)
+
+
+def current_progress() -> LoadProgress:
+    """The progress display of the command running this flow, or :data:`NO_PROGRESS`."""
+    return _watching.get()
+
+
+class LogLines:
+    """One log line per update: ``load_id=… page=12 fetched=9 not_modified=2 failed=1 url=…``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        # a logger of its own, outside the logging tree: Prefect's handlers on the root logger must not print it again
+        self._logger = logging.Logger("ingest.pipeline", logging.INFO)
+        handler = logging.StreamHandler(stream)
+        handler.setFormatter(logging.Formatter(LINE_FORMAT, datefmt="%H:%M:%S"))
+        self._logger.addHandler(handler)
+
+    def update(
+        self, load_id: str, stage: Stage, done: int, *, total: int | None, counts: Mapping[str, int], url: str = ""
+    ) -> None:
+        fields = " ".join(f"{name}={n}" for name, n in counts.items())
+        position = f"{'page' if stage == 'fetch' else 'parsed'}={done}{f'/{total}' if total is not None else ''}"
+        self._logger.info("load_id=%s %s %s%s", load_id, position, fields, f" url={url}" if url else "")
+
+
+class ProgressBars:
+    """Per load, one bar for fetching and one for parsing."""
 
     def __init__(self, progress: Progress) -> None:
-        super().__init__()
         self.progress = progress
         self._tasks: dict[str, TaskID] = {}
 
-    def emit(self, record: logging.LogRecord) -> None:
-        load_id = getattr(record, "load_id", None)
-        if not isinstance(load_id, str):
-            return
-        bar = f"{load_id} {getattr(record, 'stage', '')}".rstrip()
+    def update(
+        self, load_id: str, stage: Stage, done: int, *, total: int | None, counts: Mapping[str, int], url: str = ""
+    ) -> None:
+        bar = f"{load_id} {stage}"
         if bar not in self._tasks:
             self._tasks[bar] = self.progress.add_task(bar, total=None, counts="")
-        counts = " ".join(f"{name}={getattr(record, name)}" for name in _COUNTS if hasattr(record, name))
-        self.progress.update(
-            self._tasks[bar],
-            completed=getattr(record, "pages_done", 0),
-            total=getattr(record, "pages_total", None),
-            counts=counts,
-        )
+        text = " ".join(f"{name}={n}" for name, n in counts.items())
+        self.progress.update(self._tasks[bar], completed=done, total=total, counts=text)
 
     def finish(self) -> None:
         """Fill the bars whose page count was unknown: their crawl is over."""
@@ -53,32 +90,24 @@ class ProgressBarHandler(logging.Handler):
 
 
 @contextmanager
-def show_progress(stream: TextIO | None = None) -> Iterator[None]:
-    """Show the pipeline's progress on ``stream`` (default stderr) while the block runs."""
+def show_progress(stream: TextIO | None = None) -> Iterator[LoadProgress]:
+    """Show the progress of the loads that run in the block on ``stream`` (default stderr)."""
     stream = stream or sys.stderr
-    with _progress_bar(stream) if stream.isatty() else _log_lines(stream) as handler:
-        logger = logging.getLogger(PIPELINE_LOGGER)
-        level, propagate = logger.level, logger.propagate
-        logger.setLevel(logging.INFO)
-        logger.propagate = False  # Prefect's console handler on the root logger would print every page again
-        logger.addHandler(handler)
+    with _progress_bars(stream) if stream.isatty() else _log_lines(stream) as progress:
+        token = _watching.set(progress)
         try:
-            yield
+            yield progress
         finally:
-            logger.removeHandler(handler)
-            logger.setLevel(level)
-            logger.propagate = propagate
+            _watching.reset(token)
 
 
 @contextmanager
-def _log_lines(stream: TextIO) -> Iterator[logging.Handler]:
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter(LINE_FORMAT, datefmt="%H:%M:%S"))
-    yield handler
+def _log_lines(stream: TextIO) -> Iterator[LoadProgress]:
+    yield LogLines(stream)
 
 
 @contextmanager
-def _progress_bar(stream: TextIO) -> Iterator[logging.Handler]:
+def _progress_bars(stream: TextIO) -> Iterator[LoadProgress]:
     # Draw on the console Prefect logs to, when there is one, so its log lines scroll above the bar; that
     # console knows only Prefect's log styles, so lend it rich's default ones (the bar's) meanwhile.
     consoles = [getattr(h, "console", None) for h in logging.getLogger().handlers]
@@ -92,8 +121,8 @@ def _progress_bar(stream: TextIO) -> Iterator[logging.Handler]:
             TextColumn("{task.fields[counts]}"),
             console=console,
         ) as progress:
-            handler = ProgressBarHandler(progress)
-            yield handler
-            handler.finish()
+            bars = ProgressBars(progress)
+            yield bars
+            bars.finish()
     finally:
         console.pop_theme()

@@ -1,4 +1,8 @@
-"""Where the project's own files are, and the environment Prefect needs before it is imported."""
+"""Where the project's own files are, and the environment Prefect needs before it is imported.
+
+In a checkout, the SQL and the sources files are read where they are edited (warehouse/, sources/); an installed
+wheel carries copies of both as package data under ingest/_data/ (see pyproject.toml).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-WAREHOUSE_SQL = PROJECT_ROOT / "warehouse"
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "warehouse").is_dir()
+_FILES = PROJECT_ROOT if IN_CHECKOUT else Path(__file__).resolve().parent / "_data"
+WAREHOUSE_SQL = _FILES / "warehouse"
+SOURCES = _FILES / "sources"
 
 # Telemetry off (this product talks only to its configured sites and the local Prefect API), Prefect's state kept
 # inside the project, and the temporary API server's access log quiet.
@@ -16,7 +23,6 @@ WAREHOUSE_SQL = PROJECT_ROOT / "warehouse"
 # not inherit the PREFECT_SERVER_SERVICES_* ones, or it would record task runs only when it stops; the user's
 # `prefect server start` does not see them.)
 PREFECT_DEFAULTS = {
-    "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS": "false",
@@ -31,5 +37,6 @@ PREFECT_DEFAULTS = {
 
 def configure_prefect_environment() -> None:
     """Set Prefect's settings that the user has not set; call before the first ``import prefect``."""
-    for name, value in PREFECT_DEFAULTS.items():
+    defaults = PREFECT_DEFAULTS | ({"PREFECT_HOME": str(PROJECT_ROOT / ".prefect")} if IN_CHECKOUT else {})
+    for name, value in defaults.items():  # installed, Prefect keeps its state where it always does (~/.prefect)
         os.environ.setdefault(name, value)

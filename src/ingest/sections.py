@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.chinese import han_count
 from ingest.model import Section
 
 __all__ = ["split_sections"]
@@ -285,8 +286,8 @@ def _is_title_line(text: str) -> bool:
         return False
     if text.endswith("摄") or text.startswith("图为") or _BYLINE.search(text):
         return False
-    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-    return cjk >= 2 and 3 * cjk >= len(text)  # "回顾2024年" is a title, "Public domain" is not
+    han = han_count(text)
+    return han >= 2 and 3 * han >= len(text)  # "回顾2024年" is a title, "Public domain" is not
 
 
 def _is_body_after_title(text: str) -> bool:

@@ -75,8 +75,9 @@ SELECT n.doc_id, n.version, m.* EXCLUDE (url), $load_id AS load_id
 FROM pkg.stage_metrics AS m
 JOIN new_extractions AS n USING (url, extractor_version);
 
-INSERT INTO fetch_log (load_id, url, role, status, error, attempts, fetched_at)
-SELECT $load_id, url, role, status, error, attempts, fetched_at
+-- By name: a package written before reason_class existed, left by a killed run, still applies.
+INSERT INTO fetch_log BY NAME
+SELECT $load_id AS load_id, *
 FROM pkg.stage_fetch_log
 WHERE NOT EXISTS (SELECT 1 FROM fetch_log WHERE load_id = $load_id);
 

@@ -5,8 +5,8 @@ In order:
 1. Content markers that CMSs write around the body: ``<!--ContentStart-->`` … ``<!--ContentEnd-->``,
    ``<!--ZJEG_RSS.content.begin-->`` … ``.end-->`` (Hanweb/JCMS), ``<meta name="ContentStart">`` …
    ``<meta name="ContentEnd">``, ``<!-- 正文开始 -->`` … ``<!-- 正文结束 -->``.
-2. Known body containers of the usual government CMS templates, most specific first (``_KNOWN_TAGS``,
-   ``_KNOWN_CLASSES``, ``_KNOWN_IDS``; names compared case-blind): TRS (``.TRS_Editor``, ``.trs_editor_view``,
+2. Known body containers of the usual government CMS templates, most specific first (``KNOWN_TAGS``,
+   ``KNOWN_CLASSES``, ``KNOWN_IDS``; names compared case-blind): TRS (``.TRS_Editor``, ``.trs_editor_view``,
    ``.view.TRS_UEDITOR``) and Ucap (``<ucapcontent>``, ``#UCAP-CONTENT``); then ``#zoom``/``#Zoom``,
    ``#zoomcon``, ``.article-content``, ``.pages_content``, ``.wz_con``, ``.xxgk_content``, ``.art_con``,
    ``.bt_content`` and the like; then generic names (``.content``, ``.zw``, ``#content``), trusted only for a
@@ -19,53 +19,23 @@ In order:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Final
 
 from lxml import etree
 
+from ingest.chinese import NOT_HAN, han_count
 from ingest.clean.tree import Element, element_text
+from ingest.cms import KNOWN_CLASSES, KNOWN_IDS, KNOWN_TAGS, MARKED_BODY, MARKER_WORDS
 
 __all__ = ["find_body"]
 
-_MARKED_BODY: Final = re.compile(
-    r"(?:<!--\s*(?:ContentStart|ZJEG_RSS\.content\.begin|正文开始)\s*-->"
-    r"|<meta\s+name\s*=\s*[\"']?ContentStart[\"']?[^>]*>)"
-    r"(?P<body>.*?)"
-    r"(?:<!--\s*(?:ContentEnd|ZJEG_RSS\.content\.end|正文结束)\s*-->"
-    r"|<meta\s+name\s*=\s*[\"']?ContentEnd[\"']?[^>]*>)",
-    re.IGNORECASE | re.DOTALL,
-)
 
-_MARKER_WORDS: Final = ("ContentStart", "contentstart", "content.begin", "正文开始")  # in comments
-
-# Lower rank wins. Names are compared lower-cased.
-_KNOWN_TAGS: Final = {"ucapcontent": 0}
-_KNOWN_CLASSES: Final = {
-    **dict.fromkeys(("trs_editor", "trs_editor_view", "trs_ueditor"), 0),
-    **dict.fromkeys(
-        (
-            "article-content", "article_content", "articlecontent", "pages_content", "wz_con", "xxgk_content",
-            "art_con", "bt_content", "detail-content", "detail_content", "news_content", "newscontent",
-            "zoom", "con_text", "text_con", "zwnr", "article_con",
-        ),
-        1,
-    ),
-    **dict.fromkeys(("content", "zw", "zhengwen", "main-content", "maincontent", "article", "detail"), 2),
-}  # fmt: skip
-_KNOWN_IDS: Final = {
-    **dict.fromkeys(("ucap-content",), 0),
-    **dict.fromkeys(("zoom", "zoomcon", "fontzoom", "vsb_content", "article-content", "zoomtext"), 1),
-    **dict.fromkeys(("content", "zw", "article", "maincontent"), 2),
-}
 _GENERIC_RANK: Final = 2
 _GENERIC_MAX_LINK_SHARE: Final = 0.5
 _MIN_BODY_HAN: Final = 10
 
-_HAN: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
-_NOT_HAN: Final = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]+")
 _COUNTED_BLOCKS: Final = frozenset(
     {"p", "div", "td", "li", "section", "article", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
      "dd", "table", "tr", "th", "ul", "ol", "body", "center", "main"}
@@ -92,7 +62,7 @@ def _marked_body(root: Element, html: str, parse: Callable[[str], Element | None
         return None
     best: Element | None = None
     best_han = 0
-    for match in _MARKED_BODY.finditer(html):
+    for match in MARKED_BODY.finditer(html):
         fragment = parse(match["body"])
         if fragment is None:
             continue
@@ -105,7 +75,7 @@ def _marked_body(root: Element, html: str, parse: Callable[[str], Element | None
 def _has_marker(root: Element) -> bool:
     """Whether the page has a content-marker comment or meta (cheaper than searching the HTML string)."""
     for comment in root.iter(etree.Comment):
-        if any(word in (comment.text or "") for word in _MARKER_WORDS):
+        if any(word in (comment.text or "") for word in MARKER_WORDS):
             return True
     return any(meta.get("name", "").lower() == "contentstart" for meta in root.iter("meta"))
 
@@ -114,13 +84,13 @@ def _known_container(root: Element) -> Element | None:
     candidates: list[tuple[int, int, Element]] = []
     for order, element in enumerate(root.iter()):
         classes, element_id = element.get("class"), element.get("id")
-        if classes is None and element_id is None and element.tag not in _KNOWN_TAGS:
+        if classes is None and element_id is None and element.tag not in KNOWN_TAGS:
             continue
-        ranks = [_KNOWN_TAGS[element.tag]] if element.tag in _KNOWN_TAGS else []
+        ranks = [KNOWN_TAGS[element.tag]] if element.tag in KNOWN_TAGS else []
         if classes:
-            ranks.extend(_KNOWN_CLASSES[name] for name in classes.lower().split() if name in _KNOWN_CLASSES)
-        if element_id and element_id.lower() in _KNOWN_IDS:
-            ranks.append(_KNOWN_IDS[element_id.lower()])
+            ranks.extend(KNOWN_CLASSES[name] for name in classes.lower().split() if name in KNOWN_CLASSES)
+        if element_id and element_id.lower() in KNOWN_IDS:
+            ranks.append(KNOWN_IDS[element_id.lower()])
         if ranks:
             candidates.append((min(ranks), order, element))
     best: tuple[int, int, Element] | None = None
@@ -195,14 +165,14 @@ def _collect_text(
 
 
 def _credit(counts: list[int], text: str, in_link: bool) -> None:
-    han = len(_HAN.findall(text))
+    han = han_count(text)
     counts[0] += han
     if in_link:
         counts[1] += han
 
 
 def _han(element: Element) -> int:
-    return len(_NOT_HAN.sub("", element_text(element)))
+    return len(NOT_HAN.sub("", element_text(element)))
 
 
 def _link_share(element: Element) -> float:

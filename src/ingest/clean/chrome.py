@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from ingest.chinese import HAN_RANGES, han_count
 from ingest.clean.tree import Element, drop, element_text, select
+from ingest.cms import CHROME_NAME, FURNITURE_TAGS, MAYBE_CHROME
 
 __all__ = ["is_chrome_line", "is_info_line", "prune_chrome", "strip_invisible"]
 
@@ -28,17 +30,8 @@ _INVISIBLE_TAGS: Final = frozenset(
 )  # fmt: skip
 _HIDING_STYLE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
-_CHROME_TAGS: Final = frozenset({"nav", "footer", "aside", "header"})
-_MAYBE_CHROME: Final = ".//nav | .//footer | .//aside | .//header | .//*[@class or @id]"
-_CHROME_NAME: Final = re.compile(
-    r"share|crumb|footer|sidebar|related|relevant|qrcode|erweima|fontsize|font-size|jiathis"
-    r"|(?:^|[\s_-])(?:nav|navbar|menu|foot|bottom|side|position|location|dqwz|xgwz|xgxw|xglj|ewm|gotop|print"
-    r"|close|btn|tools?|toolbar|pager|pagination|prevnext|sxp|comment|font|attr)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
 # An element with this much prose of its own is not furniture, whatever its class says.
 _PROSE_GUARD_CHARS: Final = 200
-_HAN: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
 
 _MAX_CHROME_LINE: Final = 200
 _MAX_INFO_LINE: Final = 100
@@ -85,8 +78,8 @@ _CHROME_ANYWHERE: Final[tuple[tuple[str, re.Pattern[str] | None], ...]] = (
 )
 # Photo captions: "…开幕。王雨 摄", "（记者 王雨 摄）", "王雨/摄".
 _CAPTION_END: Final = re.compile(
-    r"[\u4e00-\u9fff·]{2,5}(?:\s+|\s*[/／]\s*)摄(?:影)?\s*[）)]?$"
-    r"|[（(](?:记者|通讯员|摄影)?\s*[\u4e00-\u9fff·、\s]{2,20}摄[）)]$"
+    rf"[{HAN_RANGES}·]{{2,5}}(?:\s+|\s*[/／]\s*)摄(?:影)?\s*[）)]?$"
+    rf"|[（(](?:记者|通讯员|摄影)?\s*[{HAN_RANGES}·、\s]{{2,20}}摄[）)]$"
 )
 _CAPTION_TAIL: Final = 3  # 摄 is among a caption's last three characters
 _WIDGET_WORDS: Final = frozenset(
@@ -112,7 +105,7 @@ def strip_invisible(root: Element) -> None:
 
 def prune_chrome(container: Element) -> None:
     """Remove named furniture (share bars, widgets, breadcrumbs, related lists) inside ``container``."""
-    doomed = [element for element in select(container, _MAYBE_CHROME) if _is_named_chrome(element)]
+    doomed = [element for element in select(container, MAYBE_CHROME) if _is_named_chrome(element)]
     for element in doomed:
         if _prose_chars(element) < _PROSE_GUARD_CHARS:
             drop(element)
@@ -149,14 +142,14 @@ def _is_hidden(element: Element) -> bool:
 
 
 def _is_named_chrome(element: Element) -> bool:
-    if element.tag in _CHROME_TAGS:
+    if element.tag in FURNITURE_TAGS:
         return True
     names = f"{element.get('class', '')} {element.get('id', '')}".strip()
-    return bool(names) and bool(_CHROME_NAME.search(names))
+    return bool(names) and bool(CHROME_NAME.search(names))
 
 
 def _prose_chars(element: Element) -> int:
     """Chinese characters in ``element`` outside links."""
-    total = len(_HAN.findall(element_text(element)))
-    linked = sum(len(_HAN.findall(element_text(link))) for link in element.iter("a"))
+    total = han_count(element_text(element))
+    linked = sum(han_count(element_text(link)) for link in element.iter("a"))
     return total - linked

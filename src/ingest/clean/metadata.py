@@ -8,7 +8,7 @@ inside a link.
 
 Publication time: meta PubDate, publishdate, firstpublishedtime, publishtime, pubtime,
 article:published_time, then an info line on the page (发布时间：, 发布日期：, 时间：, 日期：, in any of the forms
-``ingest.clean.dates`` reads). Source: meta ContentSource, then 来源： (信息来源：, 文章来源：; never 资料来源：).
+``ingest.chinese`` reads). Source: meta ContentSource, then 来源： (信息来源：, 文章来源：; never 资料来源：).
 Editor: 责任编辑： / 责编：. Column: meta ColumnName, then the breadcrumb's last entry. Canonical URL:
 ``<link rel="canonical">`` resolved against the page URL, else the page URL.
 """
@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Final
 from urllib.parse import urljoin
 
-from ingest.clean.dates import parse_datetime
+from ingest.chinese import HAN_RANGES, parse_datetime
 from ingest.clean.text import count_visible, normalize_inline
 from ingest.clean.tree import Element, element_text
 
@@ -58,7 +58,7 @@ class PageMetadata:
     canonical_url: str | None
 
 
-_NOT_CHINESE_BEFORE: Final = r"(?<![\u3400-\u4dbf\u4e00-\u9fff])"
+_NOT_CHINESE_BEFORE: Final = rf"(?<![{HAN_RANGES}])"
 _DATE_LABEL: Final = re.compile(
     _NOT_CHINESE_BEFORE + r"(?:(?:信息|文章)?(?:发布|发表|更新|上传|录入))?(?:时间|日期)\s*[:：]\s*"
 )
@@ -85,7 +85,7 @@ _INFO_CLIMB: Final = 2
 
 _TITLE_SEPARATOR: Final = re.compile(r"\s*[_|｜]\s*|\s+[-—–]{1,2}\s+")
 _SITE_NAME: Final = re.compile(
-    r"^(?:中国[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,16}(?:人民政府|政府网|政府|网|首页)(?:门户网站|网站)?)$"
+    rf"^(?:中国[{HAN_RANGES}]{{2,4}}|[{HAN_RANGES}]{{1,16}}(?:人民政府|政府网|政府|网|首页)(?:门户网站|网站)?)$"
 )
 _TITLE_TAGS: Final = frozenset({"ucaptitle", "h1", "h2"})
 _LAST_DASH: Final = re.compile(r"(?P<left>.*\S)\s*[-—－]+\s*(?P<right>\S.*)")

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from ingest.chinese import HAN_RANGES
 from ingest.clean.chrome import is_chrome_line
 
 __all__ = ["Block", "BlockKind", "count_visible", "finish_lines", "normalize_inline"]
@@ -44,10 +45,7 @@ class Block:
 
 
 # Chinese characters, full-width forms, and the quotes, dashes and dots Chinese text sets full width.
-_CJK: Final = (
-    r"\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uffef\U00020000-\U0003134f"
-    r"\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
-)
+_CJK: Final = rf"\u3001-\u303f{HAN_RANGES}\uf900-\ufaff\uff01-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 _BREAK_BETWEEN_CJK: Final = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
 _INVISIBLE: Final = re.compile("[\u200b\ufeff]")
 
@@ -61,8 +59,8 @@ _NUMBER_LABEL: Final = re.compile(
 )
 _TITLE_LINE_MAX: Final = 30
 _SENTENCE_PUNCTUATION: Final = re.compile(r"[，。；！？,;!?:：]")
-_ENDS_MID_SENTENCE: Final = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134fA-Za-z0-9０-９，、,]$")
-_STARTS_AS_CONTINUATION: Final = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134fA-Za-z0-9０-９“《]")
+_ENDS_MID_SENTENCE: Final = re.compile(rf"[{HAN_RANGES}A-Za-z0-9０-９，、,]$")
+_STARTS_AS_CONTINUATION: Final = re.compile(rf"^[{HAN_RANGES}A-Za-z0-9０-９“《]")
 
 
 def normalize_inline(text: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
+from ingest.chinese import HAN_RANGES
 from ingest.errors import IngestError
 
 Template = Literal["trs", "second"]
@@ -21,7 +22,7 @@ ParagraphKind = Literal["text", "heading", "caption"]
 Markup = Literal["plain", "word"]
 
 # A figure right after a Chinese character ("增长0.5%"): never part of markup such as style="width:100%".
-_FIGURE = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?%")
+_FIGURE = re.compile(rf"(?<=[{HAN_RANGES}])\d+(?:\.\d+)?%")
 
 
 class DemoSiteError(IngestError):

@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from ingest.failures import Failure, FailureKind, status_kind
 from ingest.fetch.archive import Truncation, WarcArchive, WarcRef
 from ingest.fetch.politeness import RateLimiter, RobotsPolicy, parse_retry_after
 from ingest.fetch.safety import refusal
@@ -57,8 +58,8 @@ class FetchResult:
     """The outcome of fetching one URL; ``headers`` have lowercase names.
 
     ``error`` is None for a 2xx (``ok``) and for a 304 (``not_modified``); otherwise it says in one line what went
-    wrong (``"HTTP 404"``, ``"timed out after 30 s (gave up after 5 attempts)"``, ``"disallowed by robots.txt"``…)
-    and ``body`` is None. ``warc`` points to the archived final response, when there was one.
+    wrong (``"HTTP 404"``, ``"timed out after 30 s (gave up after 5 attempts)"``, ``"disallowed by robots.txt"``…),
+    ``kind`` classifies it and ``body`` is None. ``warc`` points to the archived final response, when there was one.
     """
 
     url: str
@@ -70,6 +71,13 @@ class FetchResult:
     attempts: int
     error: str | None
     warc: WarcRef | None = None
+    kind: FailureKind | None = None  # set whenever error is
+
+    @property
+    def failure(self) -> Failure | None:
+        if self.error is None:
+            return None
+        return Failure(self.url, self.kind or FailureKind.http_error, self.error)
 
     @property
     def ok(self) -> bool:
@@ -81,11 +89,6 @@ class FetchResult:
         """The server confirmed the version named by the validators sent (304)."""
         return self.error is None and self.status == 304
 
-    @property
-    def validators(self) -> Validators:
-        """The validators to send next time to ask whether this response changed."""
-        return Validators(etag=self.headers.get("etag"), last_modified=self.headers.get("last-modified"))
-
 
 @dataclass(slots=True)
 class _Attempt:
@@ -95,6 +98,7 @@ class _Attempt:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
     error: str | None = None
+    kind: FailureKind | None = None  # set whenever error is
     retryable: bool = False
     retry_after: float | None = None
     warc: WarcRef | None = None
@@ -158,19 +162,23 @@ class Fetcher:
             unsafe = refusal(current, self.source)
             disallowed = self._robots_refusal(current) if unsafe is None else None
             if unsafe is not None or disallowed is not None:
+                kind = FailureKind.robots if unsafe is None else FailureKind.refused
                 if hop > 0:
                     error = f"redirect to {current} refused: {unsafe or disallowed}"
+                    kind = FailureKind.redirect_refused if unsafe is not None else kind
                 else:
                     error = f"refused: {unsafe}" if unsafe is not None else str(disallowed)
-                return self._result(url, current, last, attempts, error=error, started=started)
+                return self._result(url, current, last, attempts, error=error, kind=kind, started=started)
             last, used = self._exchange(url, current, validators, max_body=self.source.max_bytes)
             attempts += used
             location = last.headers.get("location")
             if last.error is not None or last.status not in _REDIRECT_STATUSES or not location:
-                return self._result(url, current, last, attempts, error=last.error, started=started)
+                return self._result(url, current, last, attempts, error=last.error, kind=last.kind, started=started)
             current = urljoin(current, location.strip())
         error = f"more than {MAX_REDIRECTS} redirects"
-        return self._result(url, current, last, attempts, error=error, started=started)
+        return self._result(
+            url, current, last, attempts, error=error, kind=FailureKind.redirect_refused, started=started
+        )
 
     def fetch_many(self, requests: Iterable[tuple[str, Validators | None]]) -> Iterator[FetchResult]:
         """Fetch many URLs, ``source.max_concurrency`` at a time, yielding results as they complete.
@@ -204,16 +212,19 @@ class Fetcher:
         attempts: int,
         *,
         error: str | None,
+        kind: FailureKind | None,
         started: datetime,
     ) -> FetchResult:
         if last is None:
-            return FetchResult(url, final_url, None, {}, None, started, attempts, error, None)
+            return FetchResult(url, final_url, None, {}, None, started, attempts, error, None, kind)
         if error is None and last.status is not None and not (200 <= last.status < 300 or last.status == 304):
-            error = f"HTTP {last.status}"
+            error, kind = f"HTTP {last.status}", status_kind(last.status)
         if error is not None and attempts > 1 and last.retryable:
             error = f"{error} (gave up after {attempts} attempts)"
         body = last.body if error is None and last.status != 304 else None
-        return FetchResult(url, final_url, last.status, last.headers, body, last.fetched_at, attempts, error, last.warc)
+        return FetchResult(
+            url, final_url, last.status, last.headers, body, last.fetched_at, attempts, error, last.warc, kind
+        )
 
     def _exchange(self, url: str, target: str, validators: Validators | None, *, max_body: int) -> tuple[_Attempt, int]:
         """Request ``target`` until it succeeds, fails for good, or the retries run out."""
@@ -254,11 +265,11 @@ class Fetcher:
                 )
         except httpx.TimeoutException:
             attempt.error, attempt.retryable = f"timed out after {timeout:g} s", True
-            truncated = "time"
+            attempt.kind, truncated = FailureKind.timeout, "time"
         except httpx.TransportError as exc:
-            attempt.retryable = True
+            attempt.retryable, attempt.kind = True, FailureKind.refused
             if attempt.status is None:
-                attempt.error = f"connection failed: {_describe(exc)}"
+                attempt.error, attempt.kind = f"connection failed: {_describe(exc)}", _connection_kind(exc)
             else:
                 declared = _content_length(attempt.headers)
                 got = len(received)
@@ -269,7 +280,7 @@ class Fetcher:
                 )
                 truncated = "disconnect"
         except httpx.HTTPError as exc:  # an invalid URL or similar: retrying cannot help
-            attempt.error = f"request failed: {_describe(exc)}"
+            attempt.error, attempt.kind = f"request failed: {_describe(exc)}", FailureKind.http_error
         if attempt.status is not None:
             if attempt.error is None:
                 attempt.body = bytes(received)
@@ -338,17 +349,18 @@ def _read_body(
     and say how the body is incomplete. (A body cut short of its Content-Length raises in httpx.)"""
     declared = _content_length(attempt.headers)
     if declared is not None and declared > max_body:
-        attempt.error = f"response larger than {_size(max_body)}"
+        attempt.error, attempt.kind = f"response larger than {_size(max_body)}", FailureKind.too_large
         return "length"
     if response.status_code in _REDIRECT_STATUSES or response.status_code == 304:
         return None
     for chunk in response.iter_bytes():
         received += chunk
         if len(received) > max_body:
-            attempt.error = f"response larger than {_size(max_body)}"
+            attempt.error, attempt.kind = f"response larger than {_size(max_body)}", FailureKind.too_large
             return "length"
         if time.monotonic() > deadline:
             attempt.error, attempt.retryable = f"timed out after {timeout:g} s", True
+            attempt.kind = FailureKind.timeout
             return "time"
     return None
 
@@ -365,6 +377,20 @@ def _size(n: int) -> str:
     if n % 1024 == 0:
         return f"{n // 1024} KB"
     return f"{n} bytes"
+
+
+# What the resolver and the TLS layer say, in glibc's, macOS's and OpenSSL's words (httpx passes them on as text).
+_DNS_WORDS = ("name or service not known", "nodename nor servname", "name resolution", "no address associated")
+_TLS_WORDS = ("ssl", "certificate", "tls")
+
+
+def _connection_kind(exc: Exception) -> FailureKind:
+    text = str(exc).lower()
+    if any(word in text for word in _DNS_WORDS):
+        return FailureKind.dns
+    if any(word in text for word in _TLS_WORDS):
+        return FailureKind.tls
+    return FailureKind.refused
 
 
 def _describe(exc: Exception) -> str:

@@ -35,10 +35,6 @@ class RateLimiter:
         with self._lock:
             self._host_interval[host] = max(interval, self._host_interval.get(host, 0.0))
 
-    def interval(self, host: str) -> float:
-        with self._lock:
-            return max(self._interval, self._host_interval.get(host, 0.0))
-
     def wait(self, host: str) -> None:
         """Block until a request to ``host`` may be sent."""
         with self._lock:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,28 +26,7 @@ class LoadReport:
     fetch_failures: int
     status: str
     message: str | None
-
-
-def begin_load(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    load_id: str,
-    kind: str,
-    source: str | None,
-    parameters: dict[str, object],
-    extractor_version: str,
-) -> None:
-    """Record a load as running (loads left running by a killed process become aborted)."""
-    with transaction(con):
-        run_sql(
-            con,
-            "load/begin.sql",
-            load_id=load_id,
-            kind=kind,
-            source=source,
-            parameters=json.dumps(parameters, default=str, ensure_ascii=False),
-            extractor_version=extractor_version,
-        )
+    failure_kinds: tuple[tuple[str, int], ...] = ()  # (kind, requests) of the failed ones, most frequent first
 
 
 def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport:
@@ -79,4 +57,7 @@ def load_report(con: duckdb.DuckDBPyConnection, load_id: str) -> LoadReport:
     row = cursor.fetchone()
     assert row is not None  # the statement is a SELECT of scalar subqueries: always one row
     names = [column[0] for column in cursor.description or ()]
-    return LoadReport(load_id=load_id, **dict(zip(names, row, strict=True)))
+    kinds = run_sql(con, "load/failure_kinds.sql", load_id=load_id).fetchall()
+    return LoadReport(
+        load_id=load_id, failure_kinds=tuple((kind, n) for kind, n in kinds), **dict(zip(names, row, strict=True))
+    )

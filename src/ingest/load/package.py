@@ -11,28 +11,22 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 import duckdb
 import pyarrow as pa
 
+from ingest.load.staging import STAGE_TABLES, StagedRows, StageRow, StageTable, columns
 from ingest.load.warehouse import run_sql
 
 MANIFEST = "manifest.json"
 # Rows buffered per table before a batch is written: pages carry their whole text, figures are small.
-_FLUSH_ROWS = {"stage_pages": 50}
+_FLUSH_ROWS: dict[StageTable, int] = {"stage_pages": 50}
 _FLUSH_ROWS_DEFAULT = 2000
-_TABLES = (
-    "stage_pages",
-    "stage_sections",
-    "stage_metrics",
-    "stage_fetch_log",
-    "stage_url_state",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,21 +53,25 @@ class PackageWriter:
         self._con = duckdb.connect(str(self.directory / "package.duckdb"))
         run_sql(self._con, "package_session.sql")
         run_sql(self._con, "package.sql")
-        self._buffers: dict[str, list[Mapping[str, Any]]] = {table: [] for table in _TABLES}
-        self._counts: dict[str, int] = dict.fromkeys(_TABLES, 0)
+        self._buffers: dict[StageTable, list[StageRow]] = {table: [] for table in STAGE_TABLES}
+        self._counts: dict[str, int] = dict.fromkeys(STAGE_TABLES, 0)
 
-    def add(self, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    def add(self, rows: StagedRows) -> None:
+        for table, table_rows in rows.by_table():
+            self._add(table, table_rows)
+
+    def _add(self, table: StageTable, rows: Sequence[StageRow]) -> None:
         buffer = self._buffers[table]
         buffer.extend(rows)
         self._counts[table] += len(rows)
         if len(buffer) >= _FLUSH_ROWS.get(table, _FLUSH_ROWS_DEFAULT):
             self._flush(table)
 
-    def _flush(self, table: str) -> None:
+    def _flush(self, table: StageTable) -> None:
         rows = self._buffers[table]
         if not rows:
             return
-        batch = pa.Table.from_pylist(list(rows))
+        batch = pa.Table.from_pydict(columns(rows))
         self._con.register("batch", batch)
         self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
         self._con.unregister("batch")
@@ -81,7 +79,7 @@ class PackageWriter:
 
     def finish(self, *, source: str, kind: str, extractor_version: str) -> Manifest:
         """Write the remaining rows and the manifest that marks the package complete."""
-        for table in _TABLES:
+        for table in STAGE_TABLES:
             self._flush(table)
         self._con.close()
         manifest = Manifest(

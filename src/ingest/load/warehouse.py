@@ -35,7 +35,7 @@ def sql_path(relative: str) -> Path:
     """A file of the project's warehouse/ folder, where all SQL lives."""
     path = _SQL_ROOT / relative
     if not path.is_file():
-        raise IngestError(f"warehouse SQL file {path} is missing; run ingest from a checkout of the project")
+        raise IngestError(f"warehouse SQL file {path} is missing; reinstall the ingest package")
     return path
 
 

@@ -14,21 +14,9 @@ import re
 from decimal import Decimal
 from functools import cache
 
-HALFWIDTH = str.maketrans(
-    {
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        "．": ".",
-        "％": "%",
-        "：": ":",
-        "－": "-",
-        "～": "~",
-        "〜": "~",
-        "／": "/",
-        "（": "(",
-        "）": ")",
-        "＋": "+",
-    }
-)
+from ingest.chinese import FULL_WIDTH_DIGITS, width_folding
+
+HALFWIDTH = width_folding(FULL_WIDTH_DIGITS + "．％：－～／（）＋", also={"〜": "~"})  # 〜: the wave dash
 
 _FULLWIDTH = re.compile("[" + "".join(chr(c) for c in HALFWIDTH) + "]")
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from ingest.chinese import HAN
 from ingest.metrics.numbers import (
     BARE_MAGNITUDE_UNITS,
     BASE_UNITS,
@@ -58,7 +59,6 @@ _ONE_NUMBER = re.compile(
     rf"(?P<num>{_NUMBER})(?P<approx>多|余)?(?P<mag>{_MAGNITUDE})?(?P<approx2>多|余)?(?P<unit>{_UNIT})?"
 )
 _SUFFIX_AT = re.compile(_SUFFIX)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_AFTER_THRESHOLD = set("的和及与或、,，。;；:：)）”\n")
 # Before a ratio, the words that make "a:b:c" a structure rather than a time of day.
 _RATIO_CUE = re.compile(r"结构|比例|比重|之比|比为|配比")
@@ -119,7 +119,7 @@ def _number(text: str, match: re.Match[str]) -> RawFigure | None:
         high, unit = None, _unit(match["mag"], match["unit"])
     end = match.end()
     if unit is None:
-        if match["mag"] in BARE_MAGNITUDE_UNITS and end < len(text) and _CJK.match(text, end):
+        if match["mag"] in BARE_MAGNITUDE_UNITS and end < len(text) and HAN.match(text, end):
             unit = match["mag"]  # "4.73万农村贫困人口": the noun after is what is counted
         else:
             return None  # a bare number: a year, a date, a code, a name such as 5G or 12345热线
@@ -131,7 +131,7 @@ def _number(text: str, match: re.Match[str]) -> RawFigure | None:
     if (
         suffix in ("以上", "以下")
         and after < len(text)
-        and _CJK.match(text, after)
+        and HAN.match(text, after)
         and text[after] not in _NOT_AFTER_THRESHOLD
     ):
         return None  # "5000万元以上项目": a threshold that is part of a name

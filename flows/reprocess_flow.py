@@ -1,32 +1,27 @@
 """The reprocess flow: rebuild sections and metrics from the WARC archive with the current extractor.
 
-Like ingest without the fetch: find the current versions, parse them in batches on the flow's task runner, write
-the package, commit it."""
+Like ingest without the fetch (ingest.pipeline.run_reprocess): find the current versions, parse them in batches on
+the flow's task runner, write the package, commit it."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from prefect import State, flow, get_run_logger, task
+from prefect import State, flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.states import Completed, Failed
 
-from flows.ingest import (
-    DEFAULT_SOURCES,
-    RUN_LOCK_TIMEOUT,
-    artifact_key,
-    commit_load,
-    publish_failures,
-)
-from flows.parse import check_dask, parse_in_batches, parse_task_runner, thread_task_runner
+from flows.artifacts import artifact_key, publish_failures
+from flows.ingest_flows import DEFAULT_SOURCES, RUN_LOCK_TIMEOUT, STEPS
+from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
 from ingest.errors import IngestError
+from ingest.failures import summarise_failures
+from ingest.load.store import Warehouse
 from ingest.load.warehouse import DEFAULT_DB, run_lock
+from ingest.progress import current_progress
 from ingest.sources import load_sources
-
-start_reprocess = task(name="plan reprocess")(pipeline.start_reprocess)
-reprocess_jobs = task(name="find current versions")(pipeline.reprocess_jobs)
 
 
 @flow(name="reprocess", task_runner=thread_task_runner())
@@ -40,22 +35,27 @@ def reprocess(
 ) -> State:
     """Re-extract current document versions without the network; report the diff per indicator.
 
-    ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse); default: threads.
+    ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse_tasks); default: threads.
     """
     logger = get_run_logger()
-    paths = pipeline.WarehousePaths.beside(Path(db))
+    warehouse = Warehouse.at(Path(db))
     try:
         check_dask(dask)
         sources = {s.name: s for s in load_sources(Path(sources_file))} if Path(sources_file).exists() else {}
-        with run_lock(paths.db, timeout=lock_timeout), parse_task_runner(dask) as runner:
-            plan = start_reprocess(paths, source=source, since=since)
-            jobs = reprocess_jobs(paths, sources, source=source, since=since)
-            parsed = parse_in_batches(paths.archive, jobs, runner=runner)
-            summary = pipeline.write_package(paths, plan, parsed, pages=len(jobs))
-            report = commit_load(paths, plan.load_id)
+        with run_lock(warehouse.paths.db, timeout=lock_timeout), parse_task_runner(dask) as runner:
+            outcome = pipeline.run_reprocess(
+                warehouse,
+                sources,
+                source=source,
+                since=since,
+                parse_map=parse_on(runner),
+                progress=current_progress(),
+                steps=STEPS,
+            )
     except IngestError as exc:
         return Failed(message=str(exc))
-    diff = pipeline.extractor_diff(paths, report.load_id)
+    summary, report = outcome.summary, outcome.report
+    diff = warehouse.extractor_diff(report.load_id)
     logger.info(
         "load_id=%s re-extracted=%d new_extractions=%d metrics=%d",
         report.load_id,
@@ -71,5 +71,5 @@ def reprocess(
     publish_failures(report.load_id, summary.failures)
     message = f"{report.extractions_added} documents re-extracted"
     if summary.failures:
-        message += "; " + pipeline.summarise_failures(summary.failures)
+        message += "; " + summarise_failures(summary.failures)
     return Completed(message=message, data=(report, diff))

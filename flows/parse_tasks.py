@@ -15,7 +15,6 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -27,7 +26,8 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from ingest import parse as parse_stage
 from ingest.errors import ConfigError
-from ingest.parse import ParsedBatch, ParseJob
+from ingest.parse import ParsedBatch, ParseJob, Window
+from ingest.pipeline import ParseMap
 
 LOCAL_DASK = "local"
 _SCHEDULER_SCHEMES = ("tcp://", "tls://", "ws://", "wss://")
@@ -61,34 +61,23 @@ def parse_task_runner(dask: str | None) -> Iterator[TaskRunner[Any] | None]:
         yield runner
 
 
-def parse_in_batches(
-    archive: Path,
-    jobs: list[ParseJob],
-    *,
-    window: tuple[date | None, date | None] = (None, None),
-    runner: TaskRunner[Any] | None = None,
-    batch_pages: int = parse_stage.PARSE_BATCH_PAGES,
-) -> Iterator[ParsedBatch]:
-    """Parse ``jobs`` in batches of ``batch_pages`` as parallel task runs on ``runner`` (default: the flow's); yield
-    the batches in order, each as soon as it and those before it are done, so the package is written while later
-    batches are still being parsed."""
-    if not jobs:
-        return
-    parameters: dict[str, Any] = {
-        "archive": unmapped(archive),
-        "jobs": parse_stage.parse_batches(jobs, batch_pages),
-        "window": unmapped(window),
-    }
-    # the stub expects a task that may be async
-    futures = parse.map(**parameters) if runner is None else runner.map(parse, parameters)  # type: ignore[arg-type]
-    pending = deque(futures)
-    del futures  # the only other reference to every future
-    while pending:
-        batch = pending.popleft().result()
-        yield batch
-        # Prefect keeps every task's result until the flow run ends (to link data to the task run that made it):
-        # once the batch is written, only its rows are released.
-        batch.rows.clear()
+def parse_on(runner: TaskRunner[Any] | None) -> ParseMap:
+    """The parse map of a flow run: each batch a task run on ``runner`` (None: the flow's own task runner), all in
+    parallel; batches come back in order, each as soon as it and those before it are done, so the package is written
+    while later batches are still being parsed."""
+
+    def parse_map(archive: Path, batches: list[list[ParseJob]], window: Window) -> Iterator[ParsedBatch]:
+        if not batches:
+            return
+        parameters: dict[str, Any] = {"archive": unmapped(archive), "jobs": batches, "window": unmapped(window)}
+        # the stub expects a task that may be async
+        futures = parse.map(**parameters) if runner is None else runner.map(parse, parameters)  # type: ignore[arg-type]
+        pending = deque(futures)
+        del futures  # the only other reference to every future: a written batch can then be let go
+        while pending:
+            yield pending.popleft().result()
+
+    return parse_map
 
 
 def check_dask(dask: str | None) -> None:

@@ -1,0 +1,98 @@
+"""What a load leaves on the Prefect server: artifacts, and the final state of its flow run."""
+
+from __future__ import annotations
+
+from prefect import State
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.states import Completed, Failed
+
+from ingest.failures import HINTS, Failure, FailureKind, count_by_kind, summarise_failures
+from ingest.load.apply import LoadReport
+from ingest.load.store import Warehouse
+from ingest.pipeline import CollectSummary, LoadOutcome
+
+
+def artifact_key(kind: str, load_id: str) -> str:
+    """``summary-20260122t060000z-yanbian-1a2b3c``: artifact keys allow lowercase letters, digits and dashes."""
+    return f"{kind}-{load_id.lower().replace('_', '-')}"[:64].rstrip("-")
+
+
+def publish_load(warehouse: Warehouse, outcome: LoadOutcome) -> None:
+    """A load's artifacts: its new and changed documents, its summary and, when requests failed, the failures."""
+    report = outcome.report
+    create_table_artifact(
+        key=artifact_key("documents", report.load_id),
+        table=[
+            {
+                "change": "new" if row["is_new"] else "changed",
+                "title": row["title"] or "",
+                "published": row["published_at"].date().isoformat() if row["published_at"] else "",
+                "url": row["url"],
+            }
+            for row in warehouse.load_changes(report.load_id)
+        ],
+        description=f"New and changed documents of load {report.load_id}",
+    )
+    create_markdown_artifact(
+        key=artifact_key("summary", report.load_id),
+        markdown=summary_markdown(outcome.summary, report),
+        description=f"Summary of load {report.load_id}",
+    )
+    publish_failures(report.load_id, outcome.summary.failures)
+
+
+def summary_markdown(summary: CollectSummary, report: LoadReport) -> str:
+    """What a load fetched (from the crawl) and added (from the warehouse), and its failures counted by kind."""
+    counts = {
+        "list pages": summary.list_pages,
+        "fetched": summary.fetched,
+        "not modified": summary.not_modified,
+        "outside window": summary.outside_window,
+        "failed": len(summary.failures),
+        "new documents": report.documents_added,
+        "changed documents": report.versions_added - report.documents_added,
+        "sections": report.sections_added,
+        "metrics": report.metrics_added,
+    }
+    lines = [
+        f"## Load `{report.load_id}`: {report.status}",
+        "",
+        "| " + " | ".join(counts) + " |",
+        "|" + "---|" * len(counts),
+        "| " + " | ".join(str(n) for n in counts.values()) + " |",
+    ]
+    kinds = count_by_kind(summary.failures)
+    if kinds:
+        lines += ["", "### Failures by kind", "", "| kind | pages | what to do |", "|---|---|---|"]
+        lines += [f"| {kind} | {n} | {_cell(HINTS[kind])} |" for kind, n in kinds]
+    return "\n".join(lines) + "\n"
+
+
+def publish_failures(load_id: str, failures: list[Failure]) -> None:
+    """A table artifact of the requests (or re-extractions) that failed, when any did."""
+    if failures:
+        create_table_artifact(
+            key=artifact_key("failures", load_id),
+            table=[{"url": f.url, "kind": f.kind.value, "detail": f.detail} for f in failures],
+            description=f"What failed in load {load_id}, by kind ({', '.join(FailureKind)})",
+        )
+
+
+def final_state(outcomes: list[LoadOutcome]) -> State:
+    """Failed when nothing at all could be fetched; completed, naming the failures, when only some requests failed."""
+    reports = [outcome.report for outcome in outcomes]
+    added = sum(r.versions_added for r in reports)
+    news = f"{added} new version{'s' if added != 1 else ''}" if added else "nothing new"
+    failures = [failure for outcome in outcomes for failure in outcome.summary.failures]
+    dead = [r.load_id for r in reports if r.status == "failed"]
+    if dead and len(dead) == len(reports):  # no data: Prefect turns a failed state's data into its exception
+        return Failed(message=f"nothing could be fetched (load {', '.join(dead)}); " + summarise_failures(failures))
+    if dead:
+        news += f"; nothing could be fetched for load {', '.join(dead)}"
+    if failures:
+        return Completed(message=f"{news}; " + summarise_failures(failures), data=reports)
+    return Completed(message=news, data=reports)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

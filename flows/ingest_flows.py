@@ -1,0 +1,129 @@
+"""The ingest and backfill flows: for each source, one load (ingest.pipeline.run_load) with its stages as tasks.
+
+Parse is the only stage that fans out: its batches run on the flow's task runner, threads by default or a Dask
+cluster (see flows.parse_tasks). Writing the package and committing it stay in the flow, one writer per load.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import State, flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed
+
+from flows.artifacts import final_state, publish_load
+from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
+from ingest import pipeline
+from ingest.errors import IngestError
+from ingest.load.store import Warehouse
+from ingest.load.warehouse import DEFAULT_DB, run_lock
+from ingest.progress import current_progress
+from ingest.sources import Source, load_sources, select_source
+
+DEFAULT_SOURCES = "sources/yanbian.toml"
+RUN_LOCK_TIMEOUT = 600.0  # a scheduled run waits this long for the previous one before giving up
+
+# Their inputs (a warehouse, a progress display) are not worth hashing for a cache key, and a load is never cached.
+STEPS = pipeline.LoadSteps(
+    start=task(name="plan load", cache_policy=NO_CACHE)(pipeline.start_load),
+    fetch=task(name="fetch", cache_policy=NO_CACHE)(pipeline.fetch),
+    commit=task(name="commit load", cache_policy=NO_CACHE)(pipeline.commit_load),
+    start_reprocess=task(name="plan reprocess", cache_policy=NO_CACHE)(pipeline.start_reprocess),
+    reprocess_jobs=task(name="find current versions", cache_policy=NO_CACHE)(pipeline.reprocess_jobs),
+)
+
+
+@flow(name="ingest", task_runner=thread_task_runner())
+def ingest(
+    sources_file: str = DEFAULT_SOURCES,
+    db: str = str(DEFAULT_DB),
+    sources: list[str] | None = None,
+    lock_timeout: float = RUN_LOCK_TIMEOUT,
+    dask: str | None = None,
+) -> State:
+    """Load what each source published or changed since the last run.
+
+    ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse_tasks); default: threads.
+    """
+    try:
+        check_dask(dask)
+        requests = [
+            pipeline.LoadRequest(source, kind="scheduled", mode="scheduled")
+            for source in _select(Path(sources_file), sources)
+        ]
+        return _run(requests, Path(db), lock_timeout=lock_timeout, dask=dask)
+    except IngestError as exc:  # a busy warehouse or a bad sources file: one line, no traceback
+        return Failed(message=str(exc))
+
+
+@flow(name="backfill", task_runner=thread_task_runner())
+def backfill(
+    source: str,
+    since: date,
+    until: date,
+    sources_file: str = DEFAULT_SOURCES,
+    db: str = str(DEFAULT_DB),
+    dry_run: bool = False,
+    reprocess: pipeline.Refetch = "failed",
+    lock_timeout: float = RUN_LOCK_TIMEOUT,
+    dask: str | None = None,
+) -> State:
+    """Load what a source published between ``since`` and ``until`` (inclusive) and the warehouse lacks.
+
+    ``dry_run`` reads list pages only and reports what would be loaded. ``reprocess`` says what happens to
+    documents of the window seen before (see ingest.pipeline.Refetch). ``dask`` as for ingest.
+    """
+    parameters: dict[str, object] = {"since": since.isoformat(), "until": until.isoformat(), "reprocess": reprocess}
+    try:
+        check_dask(dask)
+        [selected] = _select(Path(sources_file), [source])
+        if dry_run:
+            links = pipeline.preview_backfill(Warehouse.at(Path(db)), selected, since=since, until=until)
+            return Completed(message=f"dry run: {len(links)} documents would be loaded", data=links)
+        request = pipeline.LoadRequest(
+            selected,
+            kind="backfill",
+            mode="backfill",
+            parameters=parameters,
+            since=since,
+            until=until,
+            refetch=reprocess,
+        )
+        return _run([request], Path(db), lock_timeout=lock_timeout, dask=dask)
+    except IngestError as exc:
+        return Failed(message=str(exc))
+
+
+def _select(sources_file: Path, names: list[str] | None) -> list[Source]:
+    sources = load_sources(sources_file)
+    return [select_source(sources, name) for name in names] if names else sources
+
+
+def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float, dask: str | None) -> State:
+    logger = get_run_logger()
+    warehouse = Warehouse.at(db)
+    outcomes: list[pipeline.LoadOutcome] = []
+    with run_lock(db, timeout=lock_timeout), parse_task_runner(dask) as runner:
+        for recovered in warehouse.recover():
+            logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
+        for request in requests:
+            outcome = pipeline.run_load(
+                warehouse, request, parse_map=parse_on(runner), progress=current_progress(), steps=STEPS
+            )
+            summary, report = outcome.summary, outcome.report
+            logger.info(
+                "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",
+                report.load_id,
+                request.source.name,
+                report.status,
+                summary.fetched,
+                summary.not_modified,
+                len(summary.failures),
+                report.versions_added,
+                report.metrics_added,
+            )
+            publish_load(warehouse, outcome)
+            outcomes.append(outcome)
+    return final_state(outcomes)

@@ -1,0 +1,105 @@
+"""What Chinese government CMSs (TRS WCM, Hanweb, gkmlpt, VSB, WebPlus …) look like: the vocabularies the stages
+recognise them by, in one place, as trafilatura keeps its XPaths in one module.
+
+* URL shapes: an article's path, a list page's file, the publication day a path carries;
+* list markup: the rows and containers of article lists, their pagination, and the furniture around them;
+* body containers: the comments and elements that hold an article's text;
+* page furniture: the tags and class/id words of share bars, breadcrumbs, navigation and the like in an article page.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# --- URL shapes -------------------------------------------------------------------------------------------------
+ARTICLE_PATH = re.compile(
+    r"""
+      /t\d{8}_\d+\.s?html?$                          # TRS WCM: /202207/t20220711_123456.html
+    | /art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$  # Hanweb JCMS
+    | /post_\d+\.html$                               # content/post_123456.html (gkmlpt and derived portals)
+    | /content_\d+\.s?html?$                         # gov.cn and Xinhua: /2023-05/26/content_5123456.htm
+    | /(?:19|20)\d{4}/[\w-]+\.s?html?$               # month folders: /202305/36796cdc82d0….shtml
+    | /(?:19|20)\d{6}/[\w-]+\.s?html?$               # day folders: /20230526/….html
+    | /(?:19|20)\d{2}/\d{1,2}/\d{1,2}/[\w-]+\.s?html?$
+    | /c\d+a\d+/page\.s?html?$                       # WebPlus: /2023/0526/c1234a56789/page.htm
+    | /info/\d+/\d+\.s?html?$                        # VSB: /info/1023/12345.htm
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# List and column pages that can sit in dated folders too.
+LIST_FILE = re.compile(r"(?:index|default|list|more)(?:_\d+)?\.\w+$", re.IGNORECASE)
+
+URL_DAY = (
+    re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+"),
+    re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
+    re.compile(r"/((?:19|20)\d{2})-(\d{2})/(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
+)
+URL_YEAR = re.compile(r"/t?((?:19|20)\d{2})(?:\d{2}|[-/])")
+
+
+# --- list markup ------------------------------------------------------------------------------------------------
+ROW_TAGS = frozenset({"li", "tr", "dd", "dt", "dl", "p", "article"})
+CONTAINER_TAGS = frozenset({"ul", "ol", "table", "tbody", "thead", "body", "html", "form"})
+# class/id words of the page chrome around a list (broader than CHROME_NAME: a list page has no prose to protect);
+# "position"/"location" are the 当前位置 breadcrumb, "dh" is 导航
+BOILERPLATE_WORD = re.compile(
+    r"(?:^|[-_])(?:header|head|nav|navbar|navigation|menu|topbar|footer|foot|bottom|crumbs?|breadcrumbs?"
+    r"|position|location|sidebar|side|aside|copyright|friendlinks?|yqlj|dh|share|toolbar)(?:$|[-_\d])",
+    re.IGNORECASE,
+)
+NAV_TEXT = frozenset(
+    ["首页", "返回首页", "网站首页", "更多", "更多>>", "more", "上一页", "下一页", "尾页", "末页", "打印"]
+)
+NEXT_TEXT = frozenset({"下一页", "下页", "下一頁", "后页", "后一页", "next", ">", "›"})
+PAGE_PARAMS = frozenset(
+    {"page", "pagenum", "pageno", "pageindex", "pagenumber", "page_no", "curpage", "currentpage", "p", "pn"}
+)
+PAGED_FILE = re.compile(r"^(?P<stem>.+?)(?:_(?P<n>\d+))?\.(?P<ext>s?html?|jsp|php|aspx?)$", re.IGNORECASE)
+CREATE_PAGE_CALL = re.compile(r"(?<!function )\bcreatePageHTML\s*\(([^)]*)\)")
+DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
+
+
+# --- body containers ---------------------------------------------------------------------------------------------
+MARKED_BODY: Final = re.compile(
+    r"(?:<!--\s*(?:ContentStart|ZJEG_RSS\.content\.begin|正文开始)\s*-->"
+    r"|<meta\s+name\s*=\s*[\"']?ContentStart[\"']?[^>]*>)"
+    r"(?P<body>.*?)"
+    r"(?:<!--\s*(?:ContentEnd|ZJEG_RSS\.content\.end|正文结束)\s*-->"
+    r"|<meta\s+name\s*=\s*[\"']?ContentEnd[\"']?[^>]*>)",
+    re.IGNORECASE | re.DOTALL,
+)
+MARKER_WORDS: Final = ("ContentStart", "contentstart", "content.begin", "正文开始")  # in comments
+# Lower rank wins. Names are compared lower-cased.
+KNOWN_TAGS: Final = {"ucapcontent": 0}
+KNOWN_CLASSES: Final = {
+    **dict.fromkeys(("trs_editor", "trs_editor_view", "trs_ueditor"), 0),
+    **dict.fromkeys(
+        (
+            "article-content", "article_content", "articlecontent", "pages_content", "wz_con", "xxgk_content",
+            "art_con", "bt_content", "detail-content", "detail_content", "news_content", "newscontent",
+            "zoom", "con_text", "text_con", "zwnr", "article_con",
+        ),
+        1,
+    ),
+    **dict.fromkeys(("content", "zw", "zhengwen", "main-content", "maincontent", "article", "detail"), 2),
+}  # fmt: skip
+KNOWN_IDS: Final = {
+    **dict.fromkeys(("ucap-content",), 0),
+    **dict.fromkeys(("zoom", "zoomcon", "fontzoom", "vsb_content", "article-content", "zoomtext"), 1),
+    **dict.fromkeys(("content", "zw", "article", "maincontent"), 2),
+}
+
+
+# --- page furniture ----------------------------------------------------------------------------------------------
+FURNITURE_TAGS: Final = frozenset({"nav", "footer", "aside", "header"})  # of list pages and article pages alike
+MAYBE_CHROME: Final = ".//nav | .//footer | .//aside | .//header | .//*[@class or @id]"
+# class/id words of furniture inside an article page (chrome.py spares an element with prose of its own)
+CHROME_NAME: Final = re.compile(
+    r"share|crumb|footer|sidebar|related|relevant|qrcode|erweima|fontsize|font-size|jiathis"
+    r"|(?:^|[\s_-])(?:nav|navbar|menu|foot|bottom|side|position|location|dqwz|xgwz|xgxw|xglj|ewm|gotop|print"
+    r"|close|btn|tools?|toolbar|pager|pagination|prevnext|sxp|comment|font|attr)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
