@@ -280,11 +280,14 @@ def sql(
     ] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.table,
     lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+    allow_files: Annotated[
+        bool, typer.Option("--allow-files", help="Let the query read files, e.g. read_csv('extra.csv') to join.")
+    ] = False,
 ) -> None:
-    """Query the warehouse (read-only)."""
-    from ingest.query import open_reader, run_query
+    """Query the warehouse: one SELECT, WITH, DESCRIBE, SHOW, EXPLAIN or read-only PRAGMA statement."""
+    from ingest.query import open_query_session, run_query
 
-    with open_reader(db, as_of=as_of, lock_timeout=lock_timeout) as con:
+    with open_query_session(db, as_of=as_of, lock_timeout=lock_timeout, allow_files=allow_files) as con:
         result = run_query(con, query)
     if output is OutputFormat.json:
         records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
