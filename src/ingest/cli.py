@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
@@ -37,8 +38,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# Nothing printed is read as Rich markup: URLs, titles, paths and query results may hold "[/bold]" and the like.
+console = Console(markup=False)
+errors = Console(stderr=True, markup=False)
 
 DEMO_SOURCES = PROJECT_ROOT / "sources" / "demo.toml"
 DEFAULT_SOURCES = PROJECT_ROOT / "sources" / "yanbian.toml"
@@ -86,7 +88,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except IngestError as exc:
-            errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            errors.print(Text.assemble(("error:", "red"), f" {exc}"), highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -232,7 +234,8 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
         columns = [column[0] for column in totals.description or ()]
         _print_table(columns, totals.fetchall(), title=f"Warehouse {db}")
         example = _example("headline_figures.sql")
-        console.print(f"\nExample query (warehouse/examples/headline_figures.sql):\n[dim]{example.strip()}[/dim]")
+        console.print("\nExample query (warehouse/examples/headline_figures.sql):")
+        console.print(example.strip(), style="dim")
         result = run_query(con, example)
         _print_table(result.columns, result.rows)
     console.print(f'\nQuery it yourself: .venv/bin/ingest sql --db {db} "SELECT * FROM documents_current"')
@@ -366,7 +369,9 @@ def extraction_json(extracted: ExtractedDocument) -> dict[str, object]:
 def _print_extraction_text(extracted: ExtractedDocument) -> None:
     document = extracted.document
     console.print(
-        f"[bold]{document.title or '(no title)'}[/bold]  {document.published_at or ''}  {document.source or ''}"
+        Text.assemble(
+            (document.title or "(no title)", "bold"), f"  {document.published_at or ''}  {document.source or ''}"
+        )
     )
     for section in extracted.sections:
         console.print(f"{'  ' * (section.level - 1)}{section.number or ''} {section.heading}", highlight=False)
