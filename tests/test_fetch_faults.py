@@ -6,6 +6,8 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import pytest
+
 from ingest.demo_site import DemoSite, Fault
 from ingest.fetch import Fetcher, FetchResult, Validators, WarcArchive, read_record
 from tests.conftest import demo_source_for as source_for
@@ -173,6 +175,26 @@ def test_a_redirect_to_another_scheme_is_refused(demo_site: DemoSite, tmp_path: 
     demo_site.faults.add(Fault("redirect", path=REPORT, location="file:///etc/passwd"))
     result = fetch(demo_site, REPORT, tmp_path)
     assert result.error == "redirect to file:///etc/passwd refused: scheme file is not http or https"
+
+
+@pytest.mark.timeout(30)
+def test_urls_with_credentials_are_refused_on_links_and_on_redirects(demo_site: DemoSite, tmp_path: Path) -> None:
+    """Issue 19, case 10: a redirect to http://user:secret@host/ was followed, sent the credentials as Basic auth
+    and stored them in final_url and the WARC."""
+    secret_url = demo_site.url(NEWS).replace("http://", "http://user:secret@")
+    demo_site.faults.add(Fault("redirect", path=REPORT, location=secret_url))
+    redirected = fetch(demo_site, REPORT, tmp_path)
+    assert (
+        redirected.error
+        == f"redirect to {demo_site.url(NEWS)} refused: URL carries credentials (userinfo); they are never sent"
+    )
+    assert redirected.final_url == demo_site.url(NEWS) and redirected.body is None
+    assert [r.path for r in demo_site.requests()] == ["/robots.txt", REPORT]
+    with Fetcher(source_for(demo_site), None) as fetcher:
+        link = fetcher.fetch(secret_url)
+    assert link.error == "refused: URL carries credentials (userinfo); they are never sent"
+    assert (link.final_url, link.attempts, link.status) == (demo_site.url(NEWS), 0, None)
+    assert [r.path for r in demo_site.requests()] == ["/robots.txt", REPORT]
 
 
 def test_a_private_address_is_refused_before_any_connection(demo_site: DemoSite, tmp_path: Path) -> None:

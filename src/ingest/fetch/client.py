@@ -32,7 +32,7 @@ import httpx
 
 from ingest.fetch.archive import Truncation, WarcArchive, WarcRef
 from ingest.fetch.politeness import RateLimiter, RobotsPolicy, parse_retry_after
-from ingest.fetch.safety import refusal
+from ingest.fetch.safety import refusal, without_userinfo
 from ingest.sources import Source
 
 __all__ = ["MAX_REDIRECTS", "RETRY_AFTER_CAP", "FetchResult", "Fetcher", "Validators"]
@@ -158,6 +158,7 @@ class Fetcher:
             unsafe = refusal(current, self.source)
             disallowed = self._robots_refusal(current) if unsafe is None else None
             if unsafe is not None or disallowed is not None:
+                current = without_userinfo(current)  # neither the failure nor final_url keeps a secret
                 if hop > 0:
                     error = f"redirect to {current} refused: {unsafe or disallowed}"
                 else:
