@@ -18,7 +18,7 @@ from typing import Literal, get_args
 
 from ingest.demo_site.model import DemoArticle, DemoSiteError, default_edit, edited
 
-FaultKind = Literal["delay", "status", "drop", "truncate", "redirect", "oversize"]
+FaultKind = Literal["delay", "status", "drop", "truncate", "redirect", "oversize", "links"]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 OVERSIZE_BYTES = 25 * 1024 * 1024
 
@@ -30,7 +30,8 @@ class Fault:
     kinds: ``delay`` (wait ``seconds`` before answering normally), ``status`` (answer ``status``, default 500,
     with ``Retry-After: retry_after`` when given), ``drop`` (close the connection without a response),
     ``truncate`` (announce the full Content-Length, send half the body, close), ``redirect`` (``status``,
-    default 302, to ``location``), ``oversize`` (stream ``size`` bytes without Content-Length).
+    default 302, to ``location``), ``oversize`` (stream ``size`` bytes without Content-Length), ``links`` (a list
+    page of ``links`` article links that share one parent element, as a hostile or broken site may serve).
     """
 
     kind: FaultKind
@@ -41,6 +42,7 @@ class Fault:
     retry_after: int | None = None
     location: str | None = None
     size: int = OVERSIZE_BYTES
+    links: int = 8000
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -59,6 +61,8 @@ class Fault:
             raise DemoSiteError(f"retry_after must be >= 0 seconds, got {self.retry_after}")
         if self.size < 1:
             raise DemoSiteError(f"oversize fault size must be >= 1 byte, got {self.size}")
+        if self.links < 1:
+            raise DemoSiteError(f"links fault needs links >= 1, got {self.links}")
 
     def matches(self, path: str) -> bool:
         if any(char in self.path for char in "*?["):

@@ -315,6 +315,8 @@ class _Handler(BaseHTTPRequestHandler):
             if send_body:
                 self.wfile.write(found.body[: len(found.body) // 2])
             self.close_connection = True
+        elif fault.kind == "links":
+            self._send(200, _many_links(fault.links), send_body)
         else:  # oversize: an endless-looking page, streamed without Content-Length and ended by closing
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -403,6 +405,15 @@ def _not_modified(page: _Page, if_none_match: str | None, if_modified_since: str
     if since.tzinfo is None:
         return False
     return page.last_modified.replace(microsecond=0) <= since
+
+
+def _many_links(count: int) -> bytes:
+    """A list page of ``count`` article links in one element, each with its date beside it."""
+    rows = "".join(
+        f'<a href="/zwgk/zfgzbg/202305/t20230526_{n}.html">关于第{n}号文件的通知</a> <span>2023-05-26</span><br>\n'
+        for n in range(1, count + 1)
+    )
+    return f'<html><body><div class="list">\n{rows}</div></body></html>'.encode()
 
 
 def _error_body(status: int) -> bytes:
