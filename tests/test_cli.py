@@ -161,3 +161,43 @@ def test_reprocess_on_a_local_dask_cluster_from_the_command_line(tmp_path: Path)
     assert f"parsed={collected.fetched}/{collected.fetched} extracted={collected.fetched} failed=0" in output
     assert "0 documents re-extracted" in completed.stdout
     assert "ERROR" not in output and "Traceback" not in output
+
+
+@pytest.mark.timeout(60)
+def test_markup_in_data_is_printed_as_it_is(tmp_path: Path) -> None:
+    """Issue 19, case 9: a URL or a --db path holding "[/bold]" ended in a Rich MarkupError traceback."""
+    from ingest.demo_site import DemoSite
+    from ingest.load.warehouse import connect
+
+    db = tmp_path / "[" / "bold]" / "w.duckdb"
+    code, out, err = invoke("sql", "--db", str(db), "SELECT 1")
+    assert (
+        code == 1
+        and err.strip() == f"error: warehouse {db} does not exist yet; run `ingest demo` or `ingest run` first"
+    )
+    connect(db).close()
+    code, out, err = invoke("sql", "--db", str(db), "SELECT 'http://h/[/bold]x' AS \"[red]url\"")
+    assert code == 0, err
+    assert "http://h/[/bold]x" in out and "[red]url" in out
+    with DemoSite() as site:
+        url = site.url("/zwgk/[/bold]/t20220711_1.html")
+        code, out, err = invoke("extract", url)
+    assert code == 1 and err.strip() == f"error: cannot fetch {url}: HTTP 404"
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.timeout(60)
+def test_more_user_mistakes_are_one_line(tmp_path: Path) -> None:
+    """Issue 19, case 12: an invalid URL and an export onto a file ended in tracebacks."""
+    from ingest.load.warehouse import connect
+
+    code, out, err = invoke("extract", "http://[::1:19100/x")
+    assert code == 1 and err.strip() == "error: http://[::1:19100/x is not a valid URL: Invalid IPv6 URL"
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    target = tmp_path / "exported"
+    target.write_text("not a directory")
+    code, out, err = invoke("export", "--db", str(db), "--parquet", str(target))
+    assert code == 1 and err.strip() == f"error: --parquet {target} is a file, not a directory; name a directory"
+    assert target.read_text() == "not a directory"
+    assert "Traceback" not in out + err

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from ingest.crawl import CrawledPage, KnownArticle, crawl
+from ingest.crawl import CrawledPage, KnownArticle, crawl, missing_in_window
 from ingest.demo_site import DemoSite, Fault
+from ingest.discover import parse_list_page
 from ingest.errors import ConfigError
 from ingest.fetch import Fetcher, WarcArchive, read_record
 from ingest.sources import Source
@@ -165,3 +169,50 @@ def test_list_pages_are_bounded_and_never_read_twice() -> None:
         listed = [p.result.url for p in pages if p.role == "list"]
         assert len(listed) == 3 and len(set(listed)) == 3
         assert len([r for r in one_per_page.requests() if "index" in r.path]) == 3
+
+
+HOSTILE_LIST = "/zwgk/hostile/index.html"
+
+
+def rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.timeout(60)
+def test_discovery_is_linear_in_links_that_share_a_parent(demo_site: DemoSite) -> None:
+    """Issue 19, case 5: each link rescanned the links of its parent; 8,000 of them took 109 s."""
+    demo_site.faults.add(Fault("links", path=HOSTILE_LIST, links=8000))
+    with Fetcher(source_for(demo_site)) as fetcher:
+        result = fetcher.fetch(demo_site.url(HOSTILE_LIST))
+    assert result.ok and result.body is not None
+    started = time.perf_counter()
+    page = parse_list_page(result.body.decode(), result.final_url)
+    seconds = time.perf_counter() - started
+    assert len(page.articles) == 8000 and not page.more_articles
+    assert page.articles[-1].published == date(2023, 5, 26)
+    assert seconds < 5.0
+
+
+@pytest.mark.timeout(60)
+def test_a_list_page_of_100000_links_yields_at_most_the_cap(
+    demo_site: DemoSite, caplog: pytest.LogCaptureFixture
+) -> None:
+    demo_site.faults.add(Fault("links", path=HOSTILE_LIST, links=100_000))
+    source = source_for(demo_site, start_urls=[demo_site.url(HOSTILE_LIST)])
+    before = rss_bytes()
+    with caplog.at_level(logging.WARNING, logger="ingest.crawl"), Fetcher(source) as fetcher:
+        links = list(missing_in_window(source, fetcher, {}, since=None, until=None))
+    assert len(links) == source.max_links_per_list_page == 1000
+    assert links[0].url == demo_site.url("/zwgk/zfgzbg/202305/t20230526_1.html")
+    assert f"list page {demo_site.url(HOSTILE_LIST)} lists more than 1000 articles" in caplog.text
+    assert rss_bytes() - before < 512 * 1024 * 1024
+
+
+@pytest.mark.timeout(60)
+def test_a_run_fetches_at_most_max_articles_per_run(demo_site: DemoSite, caplog: pytest.LogCaptureFixture) -> None:
+    source = source_for(demo_site, max_articles_per_run=3)
+    with caplog.at_level(logging.WARNING, logger="ingest.crawl"), Fetcher(source, backoff_base=0.01) as fetcher:
+        pages = list(crawl(source, fetcher, {}, mode="scheduled"))
+    assert len([page for page in pages if page.role == "article"]) == 3
+    assert "source demo: 3 articles this run (max_articles_per_run); the rest wait for the next run" in caplog.text

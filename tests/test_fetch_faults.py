@@ -4,7 +4,12 @@ verified from the server's own request log."""
 from __future__ import annotations
 
 import itertools
+import logging
+import time
+import tracemalloc
 from pathlib import Path
+
+import pytest
 
 from ingest.demo_site import DemoSite, Fault
 from ingest.fetch import Fetcher, FetchResult, Validators, WarcArchive, read_record
@@ -176,6 +181,26 @@ def test_a_redirect_to_another_scheme_is_refused(demo_site: DemoSite, tmp_path: 
     assert result.error == "redirect to file:///etc/passwd refused: scheme file is not http or https"
 
 
+@pytest.mark.timeout(30)
+def test_urls_with_credentials_are_refused_on_links_and_on_redirects(demo_site: DemoSite, tmp_path: Path) -> None:
+    """Issue 19, case 10: a redirect to http://user:secret@host/ was followed, sent the credentials as Basic auth
+    and stored them in final_url and the WARC."""
+    secret_url = demo_site.url(NEWS).replace("http://", "http://user:secret@")
+    demo_site.faults.add(Fault("redirect", path=REPORT, location=secret_url))
+    redirected = fetch(demo_site, REPORT, tmp_path)
+    assert (
+        redirected.error
+        == f"redirect to {demo_site.url(NEWS)} refused: URL carries credentials (userinfo); they are never sent"
+    )
+    assert redirected.final_url == demo_site.url(NEWS) and redirected.body is None
+    assert [r.path for r in demo_site.requests()] == ["/robots.txt", REPORT]
+    with Fetcher(source_for(demo_site), None) as fetcher:
+        link = fetcher.fetch(secret_url)
+    assert link.error == "refused: URL carries credentials (userinfo); they are never sent"
+    assert (link.final_url, link.attempts, link.status) == (demo_site.url(NEWS), 0, None)
+    assert [r.path for r in demo_site.requests()] == ["/robots.txt", REPORT]
+
+
 def test_a_private_address_is_refused_before_any_connection(demo_site: DemoSite, tmp_path: Path) -> None:
     result = fetch(demo_site, REPORT, tmp_path, allow_private=False)
     assert result.error == "refused: host 127.0.0.1 has the non-public address 127.0.0.1 (allow_private is off)"
@@ -251,3 +276,69 @@ def test_fetch_many_yields_every_result_once(demo_site: DemoSite) -> None:
         results = list(fetcher.fetch_many((demo_site.url(p), None) for p in paths))
     assert sorted(r.url for r in results) == sorted(demo_site.url(p) for p in paths)
     assert {r.url: r.status for r in results}[demo_site.url("/missing.html")] == 404
+
+
+# --- hostile sites (issue 19) ----------------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(60)
+def test_a_double_gzip_bomb_fails_as_too_large_in_bounded_memory(demo_site: DemoSite, tmp_path: Path) -> None:
+    """Case 3: 6.9 KB of ``Content-Encoding: gzip, gzip`` reached 7 GB; each layer is now bounded."""
+    demo_site.faults.add(Fault("gzip_bomb", path=REPORT, size=256 * 1024 * 1024))  # 589 bytes on the wire
+    demo_site.faults.add(Fault("gzip_bomb", path=NEWS, size=1024, layers=3))
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        bomb = fetch(demo_site, REPORT, tmp_path, max_bytes=1024 * 1024, max_retries=0)
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert (bomb.status, bomb.error, bomb.body) == (200, "response larger than 1 MB", None)
+    assert seconds < 10.0
+    assert peak < 32 * 1024 * 1024
+    layered = fetch(demo_site, NEWS, tmp_path, max_retries=0)
+    assert layered.error == "3 content codings (gzip, gzip, gzip); at most 2 are decoded"
+
+
+@pytest.mark.timeout(30)
+def test_headers_sent_one_byte_per_second_fail_at_the_deadline(demo_site: DemoSite, tmp_path: Path) -> None:
+    """Case 4: the deadline was checked only while the body was read; such a fetch ran for minutes."""
+    demo_site.faults.add(Fault("slow_headers", path=REPORT, seconds=1.0))
+    started = time.perf_counter()
+    result = fetch(demo_site, REPORT, tmp_path, timeout=2.0, max_retries=0)
+    elapsed = time.perf_counter() - started
+    assert (result.status, result.error, result.attempts) == (None, "timed out after 2 s", 1)
+    assert elapsed < 2.0 + 1.5
+
+
+@pytest.mark.timeout(30)
+def test_a_response_head_over_64_kb_is_refused(demo_site: DemoSite, tmp_path: Path) -> None:
+    demo_site.faults.add(Fault("big_headers", path=REPORT, size=80 * 1024))
+    result = fetch(demo_site, REPORT, tmp_path)
+    assert (result.status, result.error, result.attempts) == (None, "response headers larger than 64 KB", 1)
+
+
+@pytest.mark.timeout(30)
+def test_an_oversized_robots_txt_is_read_for_its_first_500_kib(demo_site: DemoSite, tmp_path: Path) -> None:
+    """Case 7: a robots.txt over the body cap was ignored, so `Disallow: /` was too."""
+    demo_site.faults.set_robots(disallow=["/"])
+    demo_site.faults.add(Fault("oversize", path="/robots.txt", size=600 * 1024))
+    result = fetch(demo_site, REPORT, tmp_path)
+    assert (result.error, result.attempts) == ("disallowed by robots.txt", 0)
+    assert requests_for(demo_site, REPORT) == []
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_robots_txt_that_keeps_failing_keeps_the_site_out_of_the_run(
+    demo_site: DemoSite, tmp_path: Path, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    """Case 7: a 5xx, or a 429 that persists, means the whole site is disallowed for the run (RFC 9309)."""
+    demo_site.faults.add(Fault("status", path="/robots.txt", status=status, retry_after=0))
+    with caplog.at_level(logging.WARNING, logger="ingest.fetch.client"):
+        result = fetch(demo_site, REPORT, tmp_path, max_retries=1)
+    reason = f"robots.txt unavailable (HTTP {status}); the site is skipped"
+    assert result.error == reason
+    assert requests_for(demo_site, "/robots.txt") == [status, status] and requests_for(demo_site, REPORT) == []
+    assert f"{demo_site.base_url}: {reason}" in caplog.text

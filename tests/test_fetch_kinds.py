@@ -21,8 +21,12 @@ def fetch_with(
 ) -> FetchResult:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/robots.txt":
-            return httpx.Response(200, text="User-agent: *\nDisallow: /private/\n")
-        return answer(request)
+            given = httpx.Response(200, text="User-agent: *\nDisallow: /private/\n")
+        else:
+            given = answer(request)
+        # As a server's answer arrives: a body still to be read, which the fetcher reads raw and decodes itself
+        # (httpx reads a Response built from content at once).
+        return httpx.Response(given.status_code, headers=given.headers, stream=httpx.ByteStream(given.content))
 
     source = Source(
         name="mock", region="-", start_urls=[PAGE], allow_private=True, rate_limit=100.0, max_retries=max_retries
@@ -97,3 +101,13 @@ def test_a_robots_disallow_is_its_own_kind() -> None:
 
 def test_every_kind_has_a_hint() -> None:
     assert set(HINTS) == set(FailureKind) and all(HINTS.values())
+
+
+def test_credentials_are_their_own_kind_on_a_link_and_on_a_redirect_hop() -> None:
+    secret = f"http://reader:secret@{SITE.removeprefix('http://')}/zwgk/t20260122_2.html"
+    link = fetch_with(lambda _: httpx.Response(200, text="never asked"), url=secret)
+    hop = fetch_with(lambda _: httpx.Response(302, headers={"location": secret}))
+    for result in (link, hop):
+        kind, detail = failure_of(result)
+        assert kind is FailureKind.userinfo
+        assert "secret" not in detail and "secret" not in result.final_url

@@ -6,8 +6,13 @@ sections are built by hand from the heading lines.
 
 from __future__ import annotations
 
+import time
+import tracemalloc
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+
+import pytest
 
 from ingest.metrics import extract_metrics
 from ingest.model import Metric, Section
@@ -234,3 +239,30 @@ def test_a_document_naming_its_own_region_overrides_the_sources_region() -> None
     assert {m.region for m in national} == {"全国"}
     assert {m.region for m in county} == {"万载县"}
     assert {m.region for m in unnamed} == {"延边朝鲜族自治州"}
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "figures",
+    [
+        lambda n: "全市地区生产总值增长" + "、".join(f"{i % 90 + 1}.{i % 10}%" for i in range(n)),  # one clause
+        lambda n: "全市" + "，".join(f"工业增加值增长{i % 90 + 1}.{i % 10}%" for i in range(n)),  # n clauses
+    ],
+    ids=["one-clause", "many-clauses"],
+)
+def test_a_sentence_of_5000_figures_costs_time_and_memory_linear_in_them(figures: Callable[[int], str]) -> None:
+    """Issue 19, case 2: each figure used to copy and rescan its whole sentence (14 s and 300 MB, 42 s and 640 MB)."""
+    sentence = "2021年" + figures(5000) + "。"
+    text = "前言。\n" + sentence + "\n后记。"
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        metrics = extract_metrics(text)
+        seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(metrics) == 5000
+    assert {m.sentence for m in metrics} == {sentence}
+    assert seconds < 5.0
+    assert peak < 64 * 1024 * 1024

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
@@ -38,8 +39,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+# Nothing printed is read as Rich markup: URLs, titles, paths and query results may hold "[/bold]" and the like.
+console = Console(markup=False)
+errors = Console(stderr=True, markup=False)
 
 DEMO_SOURCES = SOURCES / "demo.toml"
 DEFAULT_SOURCES = SOURCES / "yanbian.toml"
@@ -87,7 +89,7 @@ def user_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except IngestError as exc:
-            errors.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            errors.print(Text.assemble(("error:", "red"), f" {exc}"), highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
 
     return wrapper
@@ -233,7 +235,8 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
         columns = [column[0] for column in totals.description or ()]
         _print_table(columns, totals.fetchall(), title=f"Warehouse {db}")
         example = _example("headline_figures.sql")
-        console.print(f"\nExample query (warehouse/examples/headline_figures.sql):\n[dim]{example.strip()}[/dim]")
+        console.print("\nExample query (warehouse/examples/headline_figures.sql):")
+        console.print(example.strip(), style="dim")
         result = run_query(con, example)
         _print_table(result.columns, result.rows)
     console.print(f'\nQuery it yourself: .venv/bin/ingest sql --db {db} "SELECT * FROM documents_current"')
@@ -281,11 +284,14 @@ def sql(
     ] = None,
     output: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.table,
     lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+    allow_files: Annotated[
+        bool, typer.Option("--allow-files", help="Let the query read files, e.g. read_csv('extra.csv') to join.")
+    ] = False,
 ) -> None:
-    """Query the warehouse (read-only)."""
-    from ingest.query import open_reader, run_query
+    """Query the warehouse: one SELECT, WITH, DESCRIBE, SHOW, EXPLAIN or read-only PRAGMA statement."""
+    from ingest.query import open_query_session, run_query
 
-    with open_reader(db, as_of=as_of, lock_timeout=lock_timeout) as con:
+    with open_query_session(db, as_of=as_of, lock_timeout=lock_timeout, allow_files=allow_files) as con:
         result = run_query(con, query)
     if output is OutputFormat.json:
         records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
@@ -364,7 +370,9 @@ def extraction_json(extracted: ExtractedDocument) -> dict[str, object]:
 def _print_extraction_text(extracted: ExtractedDocument) -> None:
     document = extracted.document
     console.print(
-        f"[bold]{document.title or '(no title)'}[/bold]  {document.published_at or ''}  {document.source or ''}"
+        Text.assemble(
+            (document.title or "(no title)", "bold"), f"  {document.published_at or ''}  {document.source or ''}"
+        )
     )
     for section in extracted.sections:
         console.print(f"{'  ' * (section.level - 1)}{section.number or ''} {section.heading}", highlight=False)

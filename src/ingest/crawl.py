@@ -15,6 +15,7 @@ pages included, so the caller can log failures. Bodies stream through; nothing i
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from ingest.sources import Source
 __all__ = ["CrawlMode", "CrawledPage", "KnownArticle", "crawl"]
 
 CrawlMode = Literal["scheduled", "backfill"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +70,9 @@ def crawl(
     ``since``/``until`` (inclusive) bound a backfill; they are ignored in scheduled mode. ``retry_lists`` and
     ``retry_articles`` are URLs that failed in an earlier run: those list pages are read again (and paged on
     from under the same rules), those articles are fetched even when no list page shows them any more.
-    At most ``source.max_list_pages`` list pages are read; none is read twice. With ``recheck_known`` False,
-    known articles are not requested at all.
+    At most ``source.max_list_pages`` list pages are read, none twice, and at most
+    ``source.max_links_per_list_page`` articles of each and ``source.max_articles_per_run`` in all are taken from
+    them (a warning says when a cap is hit). With ``recheck_known`` False, known articles are not requested at all.
     """
     known_by_url = {canonicalize_url(url): article for url, article in known.items()}
     seen: set[str] = set()
@@ -108,7 +112,8 @@ def _walk_lists(
     until: date | None,
     retry_lists: Collection[str],
 ) -> Iterator[tuple[CrawledPage, list[ArticleLink]]]:
-    """Each list page read, with the article links on it that this run wants and no earlier page offered."""
+    """Each list page read, with the article links on it that this run wants and no earlier page offered, until
+    the run has ``source.max_articles_per_run`` of them."""
     if mode not in ("scheduled", "backfill"):
         raise ConfigError(f"unknown crawl mode {mode!r}; use 'scheduled' or 'backfill'")
     if since is not None and until is not None and since > until:
@@ -118,8 +123,9 @@ def _walk_lists(
     visited: set[str] = set()
     seen: set[str] = set()
     pages_read = 0
+    room = source.max_articles_per_run
 
-    while queue and pages_read < source.max_list_pages:
+    while queue and pages_read < source.max_list_pages and room > 0:
         list_url = queue.popleft()
         if list_url in visited:
             continue
@@ -135,10 +141,26 @@ def _walk_lists(
             article_selector=source.article_selector,
             next_page_selector=source.next_page_selector,
             hosts=source.allowed_hosts,
+            max_articles=source.max_links_per_list_page,
         )
+        if page.more_articles:
+            logger.warning(
+                "list page %s lists more than %d articles (max_links_per_list_page); only the first %d are read",
+                result.final_url,
+                source.max_links_per_list_page,
+                source.max_links_per_list_page,
+            )
         visited.add(canonicalize_url(result.final_url))
         fresh = [link for link in page.articles if link.url not in seen and _wanted(link, window)]
         seen.update(link.url for link in page.articles)
+        if len(fresh) >= room:
+            logger.warning(
+                "source %s: %d articles this run (max_articles_per_run); the rest wait for the next run",
+                source.name,
+                source.max_articles_per_run,
+            )
+            fresh = fresh[:room]
+        room -= len(fresh)
         yield CrawledPage("list", None, result), fresh
         if _keep_paging(mode, page.articles, known_by_url, since):
             queue.extend(url for url in page.next_pages if url not in visited)

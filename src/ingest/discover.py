@@ -20,6 +20,7 @@ supported because ``cssselect`` is not a dependency.
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Collection, Iterable, Iterator
@@ -63,10 +64,14 @@ class ArticleLink:
 
 @dataclass(frozen=True, slots=True)
 class ListPage:
-    """What one list page offers: its articles in page order and the list page(s) to read next."""
+    """What one list page offers: its articles in page order and the list page(s) to read next.
+
+    ``more_articles`` says that the page lists more articles than the ``max_articles`` it was read with.
+    """
 
     articles: list[ArticleLink]
     next_pages: list[str]
+    more_articles: bool = False
 
 
 # --- canonical URLs -------------------------------------------------------------------------------
@@ -126,6 +131,7 @@ def parse_list_page(
     article_selector: str | None = None,
     next_page_selector: str | None = None,
     hosts: Collection[str] | None = None,
+    max_articles: int | None = None,
 ) -> ListPage:
     """The article links and next list pages of one list page.
 
@@ -133,6 +139,7 @@ def parse_list_page(
     ``hosts`` lists the hosts (``host`` or ``host:port``) article links may point to; by default only the list
     page's own host. ``article_selector``/``next_page_selector`` are XPath expressions that replace the
     generic rules; they may select ``<a>`` elements, elements containing them, or ``href`` attributes.
+    At most ``max_articles`` articles are read (the first ones); the links after them are not looked at.
     Raises ConfigError for a selector that is not valid XPath.
     """
     root = _parse_html(html)
@@ -144,12 +151,15 @@ def parse_list_page(
 
     if article_selector is not None:
         selected = _selected_anchors(root, article_selector, "article_selector")
-        articles = _articles(selected, base_url, article_hosts, generic=False)
+        articles = _articles(selected, base_url, article_hosts, _Rows(), generic=False)
     else:
         chrome = _boilerplate_elements(root)
         outside_chrome = (a for a in root.iter("a") if not _inside(a, chrome))
-        articles = _articles(outside_chrome, base_url, article_hosts, generic=True)
-        articles += _articles(_datastore_anchors(root), base_url, article_hosts, generic=True)
+        rows = _Rows()
+        articles = itertools.chain(
+            _articles(outside_chrome, base_url, article_hosts, rows, generic=True),
+            _articles(_datastore_anchors(root), base_url, article_hosts, rows, generic=True),
+        )
 
     if next_page_selector is not None:
         next_urls = [
@@ -163,7 +173,9 @@ def parse_list_page(
         for url in (canonicalize_url(u) for u in next_urls if u is not None)
         if url != current and _host_of(url) == page_host
     )
-    return ListPage(articles=_merge_duplicates(articles), next_pages=next_pages)
+    merged = _merge_duplicates(articles, None if max_articles is None else max_articles + 1)
+    more = max_articles is not None and len(merged) > max_articles
+    return ListPage(articles=merged[:max_articles] if more else merged, next_pages=next_pages, more_articles=more)
 
 
 def _parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -219,9 +231,8 @@ def _text(element: lxml.html.HtmlElement) -> str:
 
 
 def _articles(
-    anchors: Iterable[lxml.html.HtmlElement], base_url: str, hosts: set[str], *, generic: bool
-) -> list[ArticleLink]:
-    found: list[ArticleLink] = []
+    anchors: Iterable[lxml.html.HtmlElement], base_url: str, hosts: set[str], rows: _Rows, *, generic: bool
+) -> Iterator[ArticleLink]:
     for anchor in anchors:
         url = _resolve(base_url, anchor.get("href"))
         if url is None or not _host_allowed(url, hosts):
@@ -231,13 +242,12 @@ def _articles(
         path = urlsplit(url).path
         if generic and (text.lower() in _NAV_TEXT or _LIST_FILE.search(path)):
             continue
-        row = _row_of(anchor)
+        row = rows.row_of(anchor)
         listed = _listed_date(row, anchor, url)
         looks_like_article = _ARTICLE_PATH.search(path) is not None
         if generic and not (looks_like_article or (listed is not None and len(text) >= 4)):
             continue
-        found.append(ArticleLink(url=url, title=_title(anchor, text), published=listed or _url_day(url)))
-    return found
+        yield ArticleLink(url=url, title=_title(anchor, text), published=listed or _url_day(url))
 
 
 def _title(anchor: lxml.html.HtmlElement, text: str) -> str | None:
@@ -248,13 +258,16 @@ def _title(anchor: lxml.html.HtmlElement, text: str) -> str | None:
     return text or None
 
 
-def _merge_duplicates(articles: list[ArticleLink]) -> list[ArticleLink]:
-    """One entry per URL, in first-seen order, keeping a title or date that only a later mention had."""
+def _merge_duplicates(articles: Iterable[ArticleLink], limit: int | None) -> list[ArticleLink]:
+    """One entry per URL, in first-seen order, keeping a title or date that only a later mention had; reading
+    stops at the ``limit``-th URL."""
     merged: dict[str, ArticleLink] = {}
     for article in articles:
         earlier = merged.get(article.url)
         if earlier is None:
             merged[article.url] = article
+            if len(merged) == limit:
+                break
         else:
             merged[article.url] = replace(
                 earlier,
@@ -264,23 +277,39 @@ def _merge_duplicates(articles: list[ArticleLink]) -> list[ArticleLink]:
     return list(merged.values())
 
 
-def _row_of(anchor: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The list row around a link: the nearest li/tr/dd/p…, or the largest wrapper holding no other link."""
-    node = anchor
-    for _ in range(4):
-        parent = node.getparent()
-        if parent is None or not isinstance(parent.tag, str) or parent.tag in _CONTAINER_TAGS:
-            break
-        if _links_in(parent) > 1:
-            break
-        node = parent
-        if node.tag in _ROW_TAGS:
-            break
-    return node
+class _Rows:
+    """Finds the list row around each link of one page. Whether an element holds links to more than one URL is
+    worked out once per element, so a list of n links sharing one parent costs n steps, not n²."""
 
+    def __init__(self) -> None:
+        self._several: dict[lxml.html.HtmlElement, bool] = {}
 
-def _links_in(element: lxml.html.HtmlElement) -> int:
-    return len({a.get("href") for a in element.iter("a") if a.get("href")})
+    def row_of(self, anchor: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+        """The nearest li/tr/dd/p… around a link, or the largest wrapper holding no other link."""
+        node = anchor
+        for _ in range(4):
+            parent = node.getparent()
+            if parent is None or not isinstance(parent.tag, str) or parent.tag in _CONTAINER_TAGS:
+                break
+            if self._links_to_several(parent):
+                break
+            node = parent
+            if node.tag in _ROW_TAGS:
+                break
+        return node
+
+    def _links_to_several(self, element: lxml.html.HtmlElement) -> bool:
+        several = self._several.get(element)
+        if several is None:
+            hrefs: set[str] = set()
+            for anchor in element.iter("a"):
+                href = anchor.get("href")
+                if href:
+                    hrefs.add(href)
+                    if len(hrefs) > 1:
+                        break
+            several = self._several[element] = len(hrefs) > 1
+        return several
 
 
 def _listed_date(row: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement, url: str) -> date | None:

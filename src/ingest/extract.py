@@ -107,7 +107,12 @@ def _read_file(path: Path) -> bytes:
 
 
 def _download(url: str) -> tuple[bytes, str | None, str]:
-    host = urlsplit(url).netloc
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError as exc:
+        raise InputError(f"{url} is not a valid URL: {exc}") from None
+    host = parts.netloc
     source = Source(
         name="extract", region="-", start_urls=[url], allowed_hosts=[host], allow_private=True, max_retries=1
     )

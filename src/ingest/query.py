@@ -1,4 +1,11 @@
-"""Reading the warehouse: SQL over the public views, as of any past load or time, and Parquet exports."""
+"""Reading the warehouse: SQL over the public views, as of any past load or time, and Parquet exports.
+
+``ingest sql`` is a query tool, not a DuckDB shell: it runs one statement at a time, only of a reading kind
+(SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN of those, read-only PRAGMA), judged on the statement DuckDB
+parsed, on a read-only connection without file or network access (unless ``--allow-files``), without extension
+autoinstall or autoload, and with its configuration locked. Any one of these alone would stop a query that
+overwrites the warehouse file, plants a load package or reaches the network; together they leave no gap.
+"""
 
 from __future__ import annotations
 
@@ -32,9 +39,87 @@ def open_reader(
     return con
 
 
+def open_query_session(
+    db: Path, *, as_of: str | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, allow_files: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """The connection of ``ingest sql``: a reader (see :func:`open_reader`) that cannot touch files (unless
+    ``allow_files``, for ``read_csv`` joins), install or load extensions, or change its own settings."""
+    con = open_reader(db, as_of=as_of, lock_timeout=lock_timeout)
+    if not allow_files:
+        run_sql(con, "query_no_files.sql")
+    run_sql(con, "query_session.sql")
+    return con
+
+
+# PRAGMAs that only report: the ones DuckDB also offers as table functions, and its listings.
+_READ_ONLY_PRAGMAS = frozenset(
+    {
+        "collations",
+        "database_list",
+        "database_size",
+        "functions",
+        "metadata_info",
+        "platform",
+        "show",
+        "show_databases",
+        "show_tables",
+        "show_tables_expanded",
+        "storage_info",
+        "table_info",
+        "user_agent",
+        "version",
+    }
+)
+_ALLOWED = "ingest sql runs one SELECT, WITH, DESCRIBE, SHOW, EXPLAIN or read-only PRAGMA statement"
+
+
+def check_query(sql: str) -> None:
+    """Refuse anything but one reading statement, judged on the statements DuckDB parses out of ``sql``."""
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise IngestError(f"query refused: {len(statements)} statements given; {_ALLOWED} at a time")
+    statement = statements[0]
+    if statement.type == duckdb.StatementType.PRAGMA:
+        words = _words(statement.query)
+        name = words[1][1].lower() if len(words) > 1 else ""
+        if name not in _READ_ONLY_PRAGMAS:
+            raise IngestError(f"query refused: PRAGMA {name} is not a read-only PRAGMA; {_ALLOWED}")
+    elif statement.type == duckdb.StatementType.EXPLAIN:
+        explained = _explained(statement.query)
+        if explained != duckdb.StatementType.SELECT:
+            raise IngestError(f"query refused: EXPLAIN of a {explained.name} statement; {_ALLOWED}")
+    elif statement.type != duckdb.StatementType.SELECT:
+        raise IngestError(f"query refused: {statement.type.name} statements are not allowed; {_ALLOWED}")
+
+
+def _words(sql: str) -> list[tuple[int, str]]:
+    """The tokens of ``sql`` as DuckDB's tokenizer splits it, with where each starts; comments left out."""
+    tokens = duckdb.tokenize(sql)
+    bounds = [position for position, _ in tokens] + [len(sql)]
+    return [
+        (start, sql[start:end].strip())
+        for (start, kind), end in zip(tokens, bounds[1:], strict=True)
+        if kind != duckdb.token_type.comment
+    ]
+
+
+def _explained(sql: str) -> duckdb.StatementType:
+    """The type of the statement an EXPLAIN [ANALYZE] [(options)] statement explains (EXPLAIN ANALYZE runs it)."""
+    words = _words(sql)[1:]
+    if words[:1] and words[0][1] == "(":
+        closing = next((i for i, (_, word) in enumerate(words) if word == ")"), len(words) - 1)
+        words = words[closing + 1 :]
+    if words[:1] and words[0][1].upper() == "ANALYZE":
+        words = words[1:]
+    explained = duckdb.extract_statements(sql[words[0][0] :]) if words else []
+    return explained[0].type if len(explained) == 1 else duckdb.StatementType.INVALID
+
+
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, parameters: Sequence[object] | None = None) -> QueryResult:
-    """Run one query; a SQL mistake becomes an IngestError carrying DuckDB's first line."""
+    """Run one reading statement (see :func:`check_query`); a SQL mistake or a refused statement becomes an
+    IngestError carrying one line."""
     try:
+        check_query(sql)
         cursor = con.execute(sql, parameters)
         rows = cursor.fetchall()
     except duckdb.Error as exc:
@@ -44,7 +129,12 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, parameters: Sequence[obj
 
 def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> dict[str, int]:
     """Write each public view to ``directory/<view>.parquet``; return the row count of each."""
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise IngestError(f"--parquet {directory} is a file, not a directory; name a directory") from None
+    except OSError as exc:
+        raise IngestError(f"cannot create the directory {directory}: {exc.strerror}") from None
     counts: dict[str, int] = {}
     for view in PUBLIC_VIEWS:
         relation = con.table(view)

@@ -46,6 +46,8 @@ class Source(BaseModel):
     max_bytes: Annotated[int, Field(gt=0)] = 20 * 1024 * 1024
     max_retries: Annotated[int, Field(ge=0, le=10)] = 4
     max_list_pages: Annotated[int, Field(ge=1)] = 500
+    max_links_per_list_page: Annotated[int, Field(ge=1)] = 1000  # articles read from one list page, the first ones
+    max_articles_per_run: Annotated[int, Field(ge=1)] = 5000  # articles one run fetches; the rest wait for the next
     article_selector: str | None = None  # optional XPath/CSS override for article links on list pages
     next_page_selector: str | None = None  # optional XPath/CSS override for the next list page
 

@@ -18,7 +18,9 @@ from typing import Literal, get_args
 
 from ingest.demo_site.model import DemoArticle, DemoSiteError, default_edit, edited
 
-FaultKind = Literal["delay", "status", "drop", "truncate", "redirect", "oversize"]
+FaultKind = Literal[
+    "delay", "status", "drop", "truncate", "redirect", "oversize", "links", "gzip_bomb", "slow_headers", "big_headers"
+]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 OVERSIZE_BYTES = 25 * 1024 * 1024
 
@@ -30,7 +32,10 @@ class Fault:
     kinds: ``delay`` (wait ``seconds`` before answering normally), ``status`` (answer ``status``, default 500,
     with ``Retry-After: retry_after`` when given), ``drop`` (close the connection without a response),
     ``truncate`` (announce the full Content-Length, send half the body, close), ``redirect`` (``status``,
-    default 302, to ``location``), ``oversize`` (stream ``size`` bytes without Content-Length).
+    default 302, to ``location``), ``oversize`` (stream ``size`` bytes, the page first when there is one, then
+    filler, without Content-Length), ``links`` (a list page of ``links`` article links that share one parent element).
+    Hostile ones: ``gzip_bomb`` (``size`` zero bytes gzipped ``layers`` times, ``Content-Encoding: gzip, gzip``),
+    ``slow_headers`` (the response head one byte every ``seconds``), ``big_headers`` (a head of ``size`` bytes).
     """
 
     kind: FaultKind
@@ -41,6 +46,8 @@ class Fault:
     retry_after: int | None = None
     location: str | None = None
     size: int = OVERSIZE_BYTES
+    links: int = 8000
+    layers: int = 2
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -49,8 +56,8 @@ class Fault:
             raise DemoSiteError(f"fault path {self.path!r} must start with '/' or be a glob such as '*'")
         if self.times is not None and self.times < 1:
             raise DemoSiteError(f"fault times must be at least 1 (or omitted for always), got {self.times}")
-        if self.kind == "delay" and not self.seconds > 0:
-            raise DemoSiteError("a delay fault needs seconds > 0")
+        if self.kind in ("delay", "slow_headers") and not self.seconds > 0:
+            raise DemoSiteError(f"a {self.kind} fault needs seconds > 0")
         if self.kind == "redirect" and not self.location:
             raise DemoSiteError("a redirect fault needs a location, e.g. 'http://example.invalid/'")
         if self.status is not None and not 100 <= self.status <= 599:
@@ -59,6 +66,10 @@ class Fault:
             raise DemoSiteError(f"retry_after must be >= 0 seconds, got {self.retry_after}")
         if self.size < 1:
             raise DemoSiteError(f"oversize fault size must be >= 1 byte, got {self.size}")
+        if self.links < 1:
+            raise DemoSiteError(f"links fault needs links >= 1, got {self.links}")
+        if self.layers < 1:
+            raise DemoSiteError(f"gzip_bomb fault needs layers >= 1, got {self.layers}")
 
     def matches(self, path: str) -> bool:
         if any(char in self.path for char in "*?["):

@@ -11,11 +11,14 @@ import contextlib
 import dataclasses
 import email.utils
 import errno
+import functools
+import gzip
 import hashlib
 import json
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -315,19 +318,38 @@ class _Handler(BaseHTTPRequestHandler):
             if send_body:
                 self.wfile.write(found.body[: len(found.body) // 2])
             self.close_connection = True
+        elif fault.kind == "links":
+            self._send(200, _many_links(fault.links), send_body)
+        elif fault.kind == "gzip_bomb":
+            encoding = ", ".join(["gzip"] * fault.layers)
+            self._send(200, _gzip_bomb(fault.size, fault.layers), send_body, {"Content-Encoding": encoding})
+        elif fault.kind == "slow_headers":
+            self._log(200)
+            self.close_connection = True
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 0\r\n\r\n":
+                self.wfile.write(bytes([byte]))
+                time.sleep(fault.seconds)
+        elif fault.kind == "big_headers":
+            self.send_response(200)
+            for number in range(fault.size // 64):
+                self.send_header(f"X-Filler-{number:08d}", "x" * 42)  # 64 bytes a line
+            self.send_header("Content-Length", "0")
+            self.end_headers()
         else:  # oversize: an endless-looking page, streamed without Content-Length and ended by closing
             self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", page.content_type if page else "text/html; charset=utf-8")
             self.send_header("Connection", "close")
             self.end_headers()
             self.close_connection = True
             if send_body:
-                self._stream_filler(fault.size)
+                self._stream_filler(fault.size, page.body if page else b"")
 
-    def _stream_filler(self, size: int) -> None:
+    def _stream_filler(self, size: int, start: bytes) -> None:
+        """``size`` bytes: ``start``, then filler."""
         filler = ("<p>" + "数据" * 10 + "</p>\n").encode("utf-8")
         chunk = filler * (_CHUNK // len(filler))
-        sent = 0
+        self.wfile.write(start[:size])
+        sent = len(start[:size])
         while sent < size:
             piece = chunk[: size - sent]
             self.wfile.write(piece)
@@ -403,6 +425,26 @@ def _not_modified(page: _Page, if_none_match: str | None, if_modified_since: str
     if since.tzinfo is None:
         return False
     return page.last_modified.replace(microsecond=0) <= since
+
+
+def _many_links(count: int) -> bytes:
+    """A list page of ``count`` article links in one element, each with its date beside it."""
+    rows = "".join(
+        f'<a href="/zwgk/zfgzbg/202305/t20230526_{n}.html">关于第{n}号文件的通知</a> <span>2023-05-26</span><br>\n'
+        for n in range(1, count + 1)
+    )
+    return f'<html><body><div class="list">\n{rows}</div></body></html>'.encode()
+
+
+@functools.cache
+def _gzip_bomb(size: int, layers: int) -> bytes:
+    """``size`` zero bytes gzipped ``layers`` times; compressed in chunks, so the zeros are never all in memory."""
+    inner = zlib.compressobj(wbits=zlib.MAX_WBITS | 16)
+    zeros = bytes(_CHUNK)
+    body = b"".join(inner.compress(zeros) for _ in range(size // _CHUNK)) + inner.flush()
+    for _ in range(layers - 1):
+        body = gzip.compress(body)
+    return body
 
 
 def _error_body(status: int) -> bytes:

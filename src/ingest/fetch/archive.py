@@ -29,7 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 __all__ = ["ArchivedResponse", "Truncation", "WarcArchive", "WarcRef", "read_record"]
 
-Truncation = Literal["length", "time", "disconnect"]  # WARC-Truncated values: why a body is incomplete
+Truncation = Literal["length", "time", "disconnect", "unspecified"]  # WARC-Truncated: why a body is incomplete
 
 _ARCHIVE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _DECODED_HEADERS = ("content-encoding", "transfer-encoding")

@@ -4,10 +4,12 @@ A :class:`Fetcher` (one per source per run) sends GET requests with httpx and re
 every URL, successful or not:
 
 * politeness: requests to a host are spaced by the source's ``rate_limit`` or the robots.txt Crawl-delay,
-  whichever is slower, across all threads; robots.txt is read once per host and its Disallow rules obeyed;
+  whichever is slower, across all threads; robots.txt is read once per host (its first 500 KiB, RFC 9309) and
+  its Disallow rules obeyed; a robots.txt answered by a 5xx, or a 429 that persists, keeps the site out of the run;
 * faults: timeouts, connection errors, truncated bodies, 429 and 5xx are retried up to ``max_retries`` times
   with exponential backoff and full jitter (429/503 wait for Retry-After, capped); other 4xx are not retried;
-  a body larger than ``max_bytes`` is abandoned; each attempt has a total deadline of ``timeout`` seconds;
+  a body larger than ``max_bytes`` (decoded: each Content-Encoding layer is bounded, two at most) is abandoned;
+  each attempt has one deadline of ``timeout`` seconds over connect, headers and body, and a head of 64 KB at most;
 * safety: only http(s) URLs on the source's allowed hosts; redirects are followed by hand (at most five), each
   hop checked like the first, so a redirect off the allowed hosts or to a private address is refused;
 * conditional requests: validators from an earlier fetch become If-None-Match/If-Modified-Since; a 304 comes
@@ -17,6 +19,7 @@ every URL, successful or not:
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 import time
@@ -32,8 +35,10 @@ import httpx
 
 from ingest.failures import Failure, FailureKind, status_kind
 from ingest.fetch.archive import Truncation, WarcArchive, WarcRef
+from ingest.fetch.deadline import HeadTooLargeError, deadline_transport, request_budget
+from ingest.fetch.decoding import DecodingError, TooLargeError, TooManyLayersError, content_codings, decode
 from ingest.fetch.politeness import RateLimiter, RobotsPolicy, parse_retry_after
-from ingest.fetch.safety import refusal
+from ingest.fetch.safety import refusal, without_userinfo
 from ingest.sources import Source
 
 __all__ = ["MAX_REDIRECTS", "RETRY_AFTER_CAP", "FetchResult", "Fetcher", "Validators"]
@@ -42,7 +47,9 @@ MAX_REDIRECTS = 5
 RETRY_AFTER_CAP = 60.0  # seconds: a longer Retry-After is waited for this long, then the request is retried
 MAX_BACKOFF = 30.0  # seconds: ceiling of one exponential backoff delay
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_ROBOTS_MAX_BYTES = 512 * 1024  # the size Google reads of a robots.txt
+_ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309: the first 500 KiB of a larger robots.txt are read
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,16 +134,18 @@ class Fetcher:
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._robots_guard = threading.Lock()
+        limits = httpx.Limits(max_connections=source.max_concurrency, max_keepalive_connections=4)
         self._client = httpx.Client(
-            transport=transport,
+            transport=transport or deadline_transport(limits),
             follow_redirects=False,
             trust_env=False,  # an environment proxy would bypass the address checks
             headers={
                 "User-Agent": source.user_agent,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
                 "Accept-Language": "zh-CN,zh;q=0.9",
+                "Accept-Encoding": "gzip, deflate",  # the codings decode() bounds
             },
-            limits=httpx.Limits(max_connections=source.max_concurrency, max_keepalive_connections=4),
+            limits=limits,
         )
 
     def __enter__(self) -> Self:
@@ -163,13 +172,16 @@ class Fetcher:
             disallowed = self._robots_refusal(current) if unsafe is None else None
             if unsafe is not None or disallowed is not None:
                 kind = FailureKind.robots if unsafe is None else FailureKind.refused
+                if current != without_userinfo(current):
+                    kind = FailureKind.userinfo
+                current = without_userinfo(current)  # neither the failure nor final_url keeps a secret
                 if hop > 0:
                     error = f"redirect to {current} refused: {unsafe or disallowed}"
-                    kind = FailureKind.redirect_refused if unsafe is not None else kind
+                    kind = FailureKind.redirect_refused if kind is FailureKind.refused else kind
                 else:
                     error = f"refused: {unsafe}" if unsafe is not None else str(disallowed)
                 return self._result(url, current, last, attempts, error=error, kind=kind, started=started)
-            last, used = self._exchange(url, current, validators, max_body=self.source.max_bytes)
+            last, used = self._exchange(url, current, validators, max_body=self.source.max_bytes, cut=False)
             attempts += used
             location = last.headers.get("location")
             if last.error is not None or last.status not in _REDIRECT_STATUSES or not location:
@@ -226,12 +238,14 @@ class Fetcher:
             url, final_url, last.status, last.headers, body, last.fetched_at, attempts, error, last.warc, kind
         )
 
-    def _exchange(self, url: str, target: str, validators: Validators | None, *, max_body: int) -> tuple[_Attempt, int]:
+    def _exchange(
+        self, url: str, target: str, validators: Validators | None, *, max_body: int, cut: bool
+    ) -> tuple[_Attempt, int]:
         """Request ``target`` until it succeeds, fails for good, or the retries run out."""
         host = urlsplit(target).hostname or ""
         for attempt_number in range(1, self.source.max_retries + 2):
             self._limiter.wait(host)
-            attempt = self._attempt(url, target, validators, max_body=max_body)
+            attempt = self._attempt(url, target, validators, max_body=max_body, cut=cut)
             if not attempt.retryable or attempt_number == self.source.max_retries + 1:
                 return attempt, attempt_number
             time.sleep(self._retry_delay(attempt_number, attempt.retry_after))
@@ -243,7 +257,8 @@ class Fetcher:
         ceiling = min(MAX_BACKOFF, self._backoff_base * 2 ** (attempt_number - 1))
         return random.uniform(0.0, ceiling)  # full jitter: spreads out clients that failed together
 
-    def _attempt(self, url: str, target: str, validators: Validators | None, *, max_body: int) -> _Attempt:
+    def _attempt(self, url: str, target: str, validators: Validators | None, *, max_body: int, cut: bool) -> _Attempt:
+        """One request; a body over ``max_body`` is an error, or with ``cut`` is cut to its first ``max_body`` bytes."""
         request_headers = dict(self._client.headers)
         if validators is not None and validators.etag:
             request_headers["If-None-Match"] = validators.etag
@@ -255,14 +270,18 @@ class Fetcher:
         truncated: Truncation | None = None
         received = bytearray()
         try:
-            with self._client.stream(
-                "GET", target, headers=request_headers, timeout=httpx.Timeout(timeout)
-            ) as response:
+            with (
+                request_budget(timeout) as budget,
+                self._client.stream("GET", target, headers=request_headers, timeout=httpx.Timeout(timeout)) as response,
+            ):
+                budget.head_received()
                 attempt.status = response.status_code
                 attempt.headers = {name.lower(): value for name, value in response.headers.items()}
                 truncated = _read_body(
-                    response, attempt, received, max_body=max_body, timeout=timeout, deadline=deadline
+                    response, attempt, received, max_body=max_body, cut=cut, timeout=timeout, deadline=deadline
                 )
+        except HeadTooLargeError as exc:  # a server that does so once does so again: not retried
+            attempt.error, attempt.kind = str(exc), FailureKind.too_large
         except httpx.TimeoutException:
             attempt.error, attempt.retryable = f"timed out after {timeout:g} s", True
             attempt.kind, truncated = FailureKind.timeout, "time"
@@ -318,6 +337,8 @@ class Fetcher:
             policy = self._robots.get(origin)
             if policy is None:
                 policy = self._fetch_robots(origin)
+                if policy.reason is not None:
+                    logger.warning("%s: %s", origin, policy.reason)
                 delay = policy.crawl_delay(self.source.user_agent)
                 if delay is not None:
                     self._limiter.slow_down(parts.hostname or "", delay)
@@ -330,38 +351,56 @@ class Fetcher:
             if refusal(current, self.source) is not None:
                 # a robots.txt redirected off the site gives no rules for it (RFC 9309: treat as unavailable 4xx)
                 return RobotsPolicy.from_response(404, "")
-            attempt, _ = self._exchange(current, current, None, max_body=_ROBOTS_MAX_BYTES)
+            attempt, _ = self._exchange(current, current, None, max_body=_ROBOTS_MAX_BYTES, cut=True)
             location = attempt.headers.get("location")
             if attempt.status in _REDIRECT_STATUSES and location:
                 current = urljoin(current, location.strip())
                 continue
             if attempt.status is not None and attempt.error is not None and attempt.status < 400:
-                return RobotsPolicy.from_response(404, "")  # oversized or cut short: read as no rules
+                return RobotsPolicy.from_response(404, "")  # cut short or undecodable: read as no rules
             text = (attempt.body or b"").decode("utf-8", errors="replace")
             return RobotsPolicy.from_response(attempt.status, text)
         return RobotsPolicy.from_response(404, "")
 
 
 def _read_body(
-    response: httpx.Response, attempt: _Attempt, received: bytearray, *, max_body: int, timeout: float, deadline: float
+    response: httpx.Response,
+    attempt: _Attempt,
+    received: bytearray,
+    *,
+    max_body: int,
+    cut: bool,
+    timeout: float,
+    deadline: float,
 ) -> Truncation | None:
-    """Read the body into ``received`` within the size cap and the deadline; on failure set ``attempt.error``
-    and say how the body is incomplete. (A body cut short of its Content-Length raises in httpx.)"""
+    """Read the decoded body into ``received`` within the size cap (or cut it there) and the deadline; on failure
+    set ``attempt.error`` and say how the body is incomplete. (A body cut short of its Content-Length raises in
+    httpx.)"""
     declared = _content_length(attempt.headers)
-    if declared is not None and declared > max_body:
+    if declared is not None and declared > max_body and not cut:
         attempt.error, attempt.kind = f"response larger than {_size(max_body)}", FailureKind.too_large
         return "length"
     if response.status_code in _REDIRECT_STATUSES or response.status_code == 304:
         return None
-    for chunk in response.iter_bytes():
-        received += chunk
-        if len(received) > max_body:
+    codings = content_codings(attempt.headers.get("content-encoding"))
+    try:
+        for chunk in decode(response.iter_raw(), codings, limit=max_body):
+            received += chunk
+            if len(received) > max_body:
+                raise TooLargeError
+            if time.monotonic() > deadline:
+                attempt.error, attempt.retryable = f"timed out after {timeout:g} s", True
+                attempt.kind = FailureKind.timeout
+                return "time"
+    except TooLargeError:
+        if cut:
+            del received[max_body:]
+        else:
             attempt.error, attempt.kind = f"response larger than {_size(max_body)}", FailureKind.too_large
-            return "length"
-        if time.monotonic() > deadline:
-            attempt.error, attempt.retryable = f"timed out after {timeout:g} s", True
-            attempt.kind = FailureKind.timeout
-            return "time"
+        return "length"
+    except DecodingError as exc:
+        attempt.error, attempt.kind = str(exc), _decoding_kind(exc)
+        return "unspecified"
     return None
 
 
@@ -382,6 +421,10 @@ def _size(n: int) -> str:
 # What the resolver and the TLS layer say, in glibc's, macOS's and OpenSSL's words (httpx passes them on as text).
 _DNS_WORDS = ("name or service not known", "nodename nor servname", "name resolution", "no address associated")
 _TLS_WORDS = ("ssl", "certificate", "tls")
+
+
+def _decoding_kind(exc: DecodingError) -> FailureKind:
+    return FailureKind.too_large if isinstance(exc, TooManyLayersError) else FailureKind.http_error
 
 
 def _connection_kind(exc: Exception) -> FailureKind:

@@ -57,12 +57,12 @@ class RobotsPolicy:
     def from_response(cls, status: int | None, text: str) -> RobotsPolicy:
         """Policy for a robots.txt fetch that ended with ``status`` (None: no response at all).
 
-        As RFC 9309 says: a 4xx means there are no rules; a 5xx or no response means the site is unreachable and
-        nothing may be fetched this run.
+        As RFC 9309 says: a 4xx means there are no rules; a 5xx, a 429 that persisted through the retries, or no
+        response means the site is unreachable and nothing may be fetched this run.
         """
         if status is not None and 200 <= status < 300:
             return cls(rules=Protego.parse(text), allow_all=False)
-        if status is not None and 400 <= status < 500:
+        if status is not None and 400 <= status < 500 and status != 429:
             return cls(rules=None, allow_all=True)
         why = f"HTTP {status}" if status is not None else "no response"
         return cls(rules=None, allow_all=False, reason=f"robots.txt unavailable ({why}); the site is skipped")

@@ -1,5 +1,5 @@
-"""Which URLs a source may fetch: http(s) only, on its allowed hosts, and never at a private, loopback,
-link-local or otherwise non-public address unless the source sets ``allow_private``."""
+"""Which URLs a source may fetch: http(s) only, without credentials in them, on its allowed hosts, and never at
+a private, loopback, link-local or otherwise non-public address unless the source sets ``allow_private``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from ingest.sources import Source
 
-__all__ = ["non_public_address", "refusal"]
+__all__ = ["non_public_address", "refusal", "without_userinfo"]
 
 
 def refusal(url: str, source: Source) -> str | None:
@@ -23,6 +23,8 @@ def refusal(url: str, source: Source) -> str | None:
         return f"scheme {parts.scheme or '(none)'!s} is not http or https"
     if not parts.hostname:
         return f"URL {url} has no host"
+    if "@" in parts.netloc:  # http://user:secret@host/: httpx would send them as Basic auth
+        return "URL carries credentials (userinfo); they are never sent"
     if not source.allows_host(url):
         return f"host {parts.netloc.lower()} is not on allowed_hosts {source.allowed_hosts}"
     if not source.allow_private:
@@ -30,6 +32,12 @@ def refusal(url: str, source: Source) -> str | None:
         if address is not None:
             return f"host {parts.hostname} has the non-public address {address} (allow_private is off)"
     return None
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` without any ``user:password@`` part, to name a refused URL without repeating its secret."""
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def non_public_address(host: str) -> str | None:

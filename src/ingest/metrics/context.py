@@ -22,8 +22,9 @@ part less firmly than a numbered heading: a sentence that plans (计划, 力争 
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -123,14 +124,62 @@ def document_time(text: str, title: str | None, published: date | None, sections
 
 def cues_in(text: str, document: DocumentTime) -> list[Cue]:
     """The time cues of a stretch of text, in order."""
-    cues: list[Cue] = []
+    return [cue for _, _, cue in _cues_with_ends(text, document)]
+
+
+def _cues_with_ends(text: str, document: DocumentTime) -> Iterator[tuple[int, int, Cue]]:
     if "年" in text:
-        text = _CN_YEAR.sub(_digits, text)
+        text = _CN_YEAR.sub(_digits, text)  # same length: offsets still index the text as given
     for match in _TIME_CUE.finditer(text):
         cue = _cue(match, document)
         if cue is not None:
-            cues.append(cue)
-    return cues
+            yield match.start(), match.end(), cue
+
+
+@dataclass(frozen=True, slots=True)
+class StretchCues:
+    """What the time cues of a stretch of text say: the last one with a period, the last base year (比2002年 …)
+    and the first span."""
+
+    last: Cue = NO_CUE
+    base_year: int | None = None
+    first_span: Period | None = None
+
+
+class SentenceCues:
+    """The time cues of one sentence, read in one scan; the cues of any stretch of it (the clauses before a
+    figure, the words of its clause before it) are then found by lookups, not by rescanning the sentence.
+
+    Cues match no clause separator, so a clause's cues are those of the sentence that lie within the clause.
+    """
+
+    def __init__(self, sentence: str, document: DocumentTime) -> None:
+        found = list(_cues_with_ends(sentence, document))
+        self._starts = [start for start, _, _ in found]
+        self._ends = [end for _, end, _ in found]  # increasing too: the matches do not overlap
+        self._cues = [cue for _, _, cue in found]
+        # among the first k cues: the index of the last with a period, and of the last with a base year (-1: none)
+        self._last_period, self._last_base = [-1], [-1]
+        for index, cue in enumerate(self._cues):
+            self._last_period.append(index if cue.period is not None else self._last_period[-1])
+            self._last_base.append(index if cue.base_year is not None else self._last_base[-1])
+        # from the k-th cue on: the index of the first span (len: none)
+        self._next_span = [len(found)] * (len(found) + 1)
+        for index in reversed(range(len(found))):
+            self._next_span[index] = index if self._cues[index].is_span else self._next_span[index + 1]
+
+    def within(self, start: int, end: int) -> StretchCues:
+        """The cues that lie within ``sentence[start:end]``."""
+        first = bisect.bisect_left(self._starts, start)
+        stop = bisect.bisect_right(self._ends, end)
+        if stop <= first:
+            return StretchCues()
+        last, base, span = self._last_period[stop], self._last_base[stop], self._next_span[first]
+        return StretchCues(
+            last=self._cues[last] if last >= first else NO_CUE,
+            base_year=self._cues[base].base_year if base >= first else None,
+            first_span=self._cues[span].period if span < stop else None,
+        )
 
 
 def _digits(match: re.Match[str]) -> str:
@@ -182,21 +231,6 @@ def opening_cue(opening: str, document: DocumentTime) -> Cue:
     return cue if cue is not None and cue.period is not None else NO_CUE
 
 
-def last_cue(cues: list[Cue]) -> Cue:
-    """The cue nearest the figure among those before it (base years aside)."""
-    for cue in reversed(cues):
-        if cue.period is not None:
-            return cue
-    return NO_CUE
-
-
-def base_year(cues: list[Cue]) -> int | None:
-    for cue in reversed(cues):
-        if cue.base_year is not None:
-            return cue.base_year
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class HeadingTime:
     """What a section heading says: a year, a span, and whether the section reviews or plans."""
@@ -223,17 +257,26 @@ def heading_time(heading: str, document: DocumentTime, numbered: bool = True) ->
     return HeadingTime(year, spans[0] if spans else None, target, numbered)
 
 
-def has_estimate_cue(text: str) -> bool:
-    return _ESTIMATE.search(text) is not None
-
-
 def has_plan_cue(text: str) -> bool:
     """Words that only plans use: 计划, 力争, 确保, 预期, 拟, 争取, 目标."""
     return _PLAN.search(text) is not None
 
 
-def has_target_cue(text: str) -> bool:
-    return _TARGET.search(text) is not None
+@dataclass(frozen=True, slots=True)
+class WordCues:
+    """Where the first word of each kind ends in a sentence (None: it has none); the figures after that end have
+    the cue. No word of a kind lies inside another, so the first to start is the first to end."""
+
+    target: int | None  # 目标, 力争, 确保, 计划, 拟, 预期, 争取, 今年 …
+    estimate: int | None  # 预计, 初步核算, 初步统计
+    plan: int | None  # the target words but 今年 and its kin
+
+
+def word_cues(text: str, start: int, end: int) -> WordCues:
+    """The word cues of ``text[start:end]``, in one search of it per kind."""
+    found = [pattern.search(text, start, end) for pattern in (_TARGET, _ESTIMATE, _PLAN)]
+    target, estimate, plan = (match.end() if match else None for match in found)
+    return WordCues(target, estimate, plan)
 
 
 def target_list_end(paragraph: str) -> int | None:

@@ -31,7 +31,7 @@ from decimal import Decimal
 from functools import cache
 
 from ingest.metrics import context
-from ingest.metrics.context import Cue, DocumentTime, HeadingTime, Period
+from ingest.metrics.context import Cue, DocumentTime, HeadingTime, Period, SentenceCues, WordCues
 from ingest.metrics.numbers import RELATIVE_UNITS, standardize, to_halfwidth
 from ingest.metrics.patterns import RawFigure, find_figures
 from ingest.metrics.reading import Left, after_separator, read_left, read_right
@@ -96,7 +96,9 @@ def extract_metrics(
     region = _region(half, title) or region
     reader = _Reader(half, layout, time, headings, vocabulary)
     readings = reader.read(find_figures(half))
-    return [_metric(r, text, headings, region) for r in readings]
+    spans = dict.fromkeys(reading.sentence for reading in readings)
+    sentences = {span: text[span[0] : span[1]].strip() for span in spans}  # one copy per sentence, not per figure
+    return [_metric(r, sentences[r.sentence], headings, region) for r in readings]
 
 
 class _Layout:
@@ -178,7 +180,8 @@ class _Reader:
         self.time = time
         self.headings = headings
         self.vocabulary = vocabulary
-        self._cue_cache: dict[tuple[int, int], list[Cue]] = {}
+        self._sentences: dict[int, _Sentence] = {}
+        self._cumulative: dict[int, int | None] = {}
         self._paragraphs: dict[int, _Paragraph] = {}
 
     def read(self, figures: list[RawFigure]) -> list[_Reading]:
@@ -268,24 +271,19 @@ class _Reader:
     def _date(self, reading: _Reading) -> None:
         """Period, kind and basis from the narrowest scope that states them (see ``ingest.metrics.context``)."""
         figure, left = reading.figure, reading.left
-        text, time = self.text, self.time
-        clause_start, _ = self.layout.clause(figure.start)
+        time = self.time
+        clause_start, clause_end = self.layout.clause(figure.start)
         sentence_start = reading.sentence[0]
         paragraph = self._paragraph(figure.start)
-        clause_cues = context.cues_in(text[clause_start : figure.start], time)
-        sentence_cues = self._cues(sentence_start, clause_start)
+        sentence = self._sentence(reading.sentence)  # read once for all its figures, looked up by offsets
+        clause_cues = sentence.cues.within(clause_start - sentence_start, figure.start - sentence_start)
+        sentence_cues = sentence.cues.within(0, clause_start - sentence_start)
         written = _period_of(left.time, time) if left.time else None
         lead = paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
-        cue = (
-            (Cue(written) if written else context.NO_CUE)
-            or context.last_cue(clause_cues)
-            or context.last_cue(sentence_cues)
-            or lead
-        )
+        cue = (Cue(written) if written else context.NO_CUE) or clause_cues.last or sentence_cues.last or lead
         in_target_list = paragraph.targets_from is not None and paragraph.targets_from <= figure.start
-        before = text[sentence_start : figure.start]
-        target_cue = left.target or in_target_list or context.has_target_cue(before)
-        estimate_cue = left.estimate or context.has_estimate_cue(before)
+        target_cue = left.target or in_target_list or _ends_by(sentence.words.target, figure.start)
+        estimate_cue = left.estimate or _ends_by(sentence.words.estimate, figure.start)
 
         year: int | None = None
         span: Period | None = None  # a span that dates the figure
@@ -302,7 +300,7 @@ class _Reader:
                 if heading.year is not None:
                     year = heading.year
                     if not heading.numbered and time.report_year is not None:
-                        plans = context.has_plan_cue(before)
+                        plans = _ends_by(sentence.words.plan, figure.start)
                         year = _weakly_dated(year, time.report_year, plans=plans, paragraph_plans=paragraph.plans)
                     break
                 if heading.span is not None:
@@ -313,9 +311,10 @@ class _Reader:
                     break
             else:
                 year = time.report_year if target_cue else time.review_year
-        base = context.base_year(clause_cues) or context.base_year(sentence_cues)
+        base = clause_cues.base_year or sentence_cues.base_year
         average_span = (
-            _first_span(clause_cues + sentence_cues)
+            clause_cues.first_span
+            or sentence_cues.first_span
             or (Period(base + 1, year) if base is not None and year is not None and year - base > 1 else None)
             or (lead.period if lead.is_span else None)
             or next((h.span for h in chain if h.span is not None), None)
@@ -335,7 +334,7 @@ class _Reader:
             period, basis = Period(base + 1, year), "cumulative"
         else:
             period = _year_period(year)
-            cumulative = left.cumulative or "累计" in text[clause_start : figure.start]
+            cumulative = left.cumulative or _ends_by(self._cumulative_end(clause_start, clause_end), figure.start)
             basis = "cumulative" if cumulative else "annual"
         reading.period = period.label() if period else None
         reading.basis = basis
@@ -344,11 +343,20 @@ class _Reader:
         else:
             reading.kind = "target" if target_cue else ("estimate" if estimate_cue else "actual")
 
-    def _cues(self, start: int, end: int) -> list[Cue]:
-        key = (start, end)
-        if key not in self._cue_cache:
-            self._cue_cache[key] = context.cues_in(self.text[start:end], self.time)
-        return self._cue_cache[key]
+    def _sentence(self, span: tuple[int, int]) -> _Sentence:
+        start, end = span
+        if start not in self._sentences:
+            self._sentences[start] = _Sentence(
+                SentenceCues(self.text[start:end], self.time), context.word_cues(self.text, start, end)
+            )
+        return self._sentences[start]
+
+    def _cumulative_end(self, clause_start: int, clause_end: int) -> int | None:
+        """Where the first 累计 of a clause ends."""
+        if clause_start not in self._cumulative:
+            found = self.text.find("累计", clause_start, clause_end)
+            self._cumulative[clause_start] = None if found < 0 else found + len("累计")
+        return self._cumulative[clause_start]
 
     def _paragraph(self, position: int) -> _Paragraph:
         start, end = self.layout.paragraph(position)
@@ -362,6 +370,19 @@ class _Reader:
                 plans=context.has_plan_cue(self.text[start:end]),
             )
         return self._paragraphs[start]
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """What a sentence says for all its figures, read once: its time cues, and where its first cue words end."""
+
+    cues: SentenceCues
+    words: WordCues
+
+
+def _ends_by(end: int | None, position: int) -> bool:
+    """A cue word that ends at ``end`` (None: there is none) stands before ``position``."""
+    return end is not None and end <= position
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,13 +434,6 @@ def _year_period(year: int | None) -> Period | None:
     return None if year is None else Period(year, year)
 
 
-def _first_span(cues: list[Cue]) -> Period | None:
-    for cue in cues:
-        if cue.is_span and cue.period is not None:
-            return cue.period
-    return None
-
-
 def _is_relative(unit: str | None) -> bool:
     """A share, rate, change or multiple rather than an amount (no unit: a ratio's part)."""
     return unit is None or unit in RELATIVE_UNITS
@@ -437,7 +451,7 @@ def _split_name(name: str, count: int) -> list[str] | None:
     return None
 
 
-def _metric(reading: _Reading, text: str, headings: _Headings, region: str | None) -> Metric:
+def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str | None) -> Metric:
     figure, left = reading.figure, reading.left
     sign = Decimal(-1) if left.direction == "down" else Decimal(1)
     value = figure.value * sign
@@ -452,7 +466,6 @@ def _metric(reading: _Reading, text: str, headings: _Headings, region: str | Non
     qualifier = figure.suffix or figure.approx or left.qualifier
     if qualifier is None and value_high is not None:
         qualifier = "range"
-    sentence_start, sentence_end = reading.sentence
     return Metric(
         indicator=reading.indicator,
         name=name,
@@ -467,7 +480,7 @@ def _metric(reading: _Reading, text: str, headings: _Headings, region: str | Non
         value_std=value_std,
         unit_std=unit_std,
         qualifier=qualifier,
-        sentence=text[sentence_start:sentence_end].strip(),
+        sentence=sentence,
         start=figure.start,
         end=figure.end,
         section=headings.innermost(figure.start),
