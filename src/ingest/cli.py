@@ -11,14 +11,17 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar, cast
 
 import typer
+import typer._click
+import typer.core
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +30,7 @@ from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
 from ingest.model import ExtractedDocument, metric_record, section_record
 from ingest.project import SOURCES, configure_prefect_environment
+from ingest.query import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from ingest.discover import ArticleLink
@@ -43,6 +47,8 @@ app = typer.Typer(
 console = Console(markup=False)
 errors = Console(stderr=True, markup=False)
 
+# Wide enough for any table: Rich sizes a table to its content and pads nothing beyond it.
+_UNBOUNDED = 1_000_000
 DEMO_SOURCES = SOURCES / "demo.toml"
 DEFAULT_SOURCES = SOURCES / "yanbian.toml"
 
@@ -68,6 +74,7 @@ class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    parquet = "parquet"
 
 
 class Refetch(StrEnum):
@@ -274,34 +281,84 @@ def extract(
         _print_extraction_text(extracted)
 
 
-@app.command()
+class _QueryCommand(typer.core.TyperCommand):
+    """A query that starts with a comment, as the bundled examples do (``ingest sql "$(cat example.sql)"``), looks
+    like an option to Click. An option never holds a space or a line break and a query that starts with a dash
+    always does, so such arguments are moved behind ``--``, where only positional arguments go. (Typer 0.29 bundles
+    its own Click, hence ``typer._click``.)"""
+
+    def parse_args(self, ctx: typer._click.Context, args: list[str]) -> list[str]:
+        if "--" not in args:
+            queries = [arg for arg in args if arg.startswith("-") and any(char.isspace() for char in arg)]
+            args = [arg for arg in args if arg not in queries] + (["--", *queries] if queries else [])
+        return super().parse_args(ctx, args)
+
+
+@app.command(cls=_QueryCommand)
 @user_errors
 def sql(
-    query: Annotated[str, typer.Argument(help="A SQL query over the public views (see warehouse/README.md).")],
+    query: Annotated[
+        str | None,
+        typer.Argument(help="A SQL query over the public views (see warehouse/README.md), or - to read it from stdin."),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the query from this .sql file (- for stdin).")
+    ] = None,
     db: DbOption = DEFAULT_DB,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="A load id or timestamp: answer as the warehouse stood then.")
     ] = None,
-    output: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.table,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, csv, json, or parquet (to the file --out names).")
+    ] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the result to this file instead of stdout.")] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start CSV with a byte order mark, so that Excel reads the Chinese as UTF-8.")
+    ] = False,
+    timezone: Annotated[
+        str, typer.Option("--timezone", help="Show times in this time zone (an IANA name such as UTC).")
+    ] = DEFAULT_TIMEZONE,
     lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
     allow_files: Annotated[
         bool, typer.Option("--allow-files", help="Let the query read files, e.g. read_csv('extra.csv') to join.")
     ] = False,
 ) -> None:
     """Query the warehouse: one SELECT, WITH, DESCRIBE, SHOW, EXPLAIN or read-only PRAGMA statement."""
-    from ingest.query import open_query_session, run_query
+    from ingest.query import open_query_session, plain, read_query, run_query, write_query_parquet
 
-    with open_query_session(db, as_of=as_of, lock_timeout=lock_timeout, allow_files=allow_files) as con:
-        result = run_query(con, query)
-    if output is OutputFormat.json:
-        records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=_json_value) + "\n")
-    elif output is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows(result.rows)
-    else:
-        _print_table(result.columns, result.rows)
+    if bom and output is not OutputFormat.csv:
+        raise IngestError("--bom applies to --format csv only")
+    if output is OutputFormat.parquet and out is None:
+        raise IngestError("--format parquet writes a file: name it with --out FILE")
+    text = read_query(query, file)
+    session = open_query_session(db, as_of=as_of, lock_timeout=lock_timeout, allow_files=allow_files, timezone=timezone)
+    with session as con:
+        if output is OutputFormat.parquet:
+            assert out is not None  # checked above, before the warehouse was opened
+            rows = write_query_parquet(con, text, out)
+            errors.print(f"{rows} rows written to {out}", highlight=False, soft_wrap=True)
+            return
+        result = run_query(con, text)
+    with nullcontext(sys.stdout) if out is None else _open_out(out, bom=bom) as stream:
+        if bom and out is None:
+            stream.write("\ufeff")
+        if output is OutputFormat.json:
+            records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+            stream.write(json.dumps(records, ensure_ascii=False, default=_json_value) + "\n")
+        elif output is OutputFormat.csv:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(result.columns)
+            writer.writerows([plain(value) for value in row] for row in result.rows)
+        else:
+            _print_table(result.columns, result.rows, file=None if out is None else stream)
+
+
+def _open_out(path: Path, *, bom: bool) -> TextIO:
+    try:
+        # newline="" lets the csv module end its rows itself; utf-8-sig is UTF-8 behind a byte order mark
+        return path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="")
+    except OSError as exc:
+        raise IngestError(f"cannot write --out {path}: {exc.strerror}") from None
 
 
 @app.command()
@@ -435,11 +492,17 @@ def _example(name: str) -> str:
     return sql_path(f"examples/{name}").read_text(encoding="utf-8")
 
 
-def _print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None) -> None:
+def _print_table(
+    columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None, file: TextIO | None = None
+) -> None:
+    from ingest.query import plain
+
     table = Table(*columns, title=title, show_lines=False)
     for row in rows:
-        table.add_row(*("" if value is None else str(value) for value in row))
-    console.print(table)
+        table.add_row(*(plain(value) for value in row))
+    # A terminal's width wraps the table; into a pipe or a file it goes whole (Rich would cut it to 80 columns).
+    out = console if file is None and console.is_terminal else Console(file=file, markup=False, width=_UNBOUNDED)
+    out.print(table)
 
 
 def _json_value(value: object) -> object:
