@@ -18,7 +18,7 @@ setup: $(VENV)/.synced
 	.uv/bin/pip install --quiet 'uv==0.13.9'
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --extra dask --python $(shell command -v $(PYTHON))
+	$(UV) sync --frozen --extra dask --extra analysis --python $(shell command -v $(PYTHON))
 	touch $@
 
 demo: setup
