@@ -7,6 +7,7 @@ with one line on stderr and exit status 1; only bugs show a traceback.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
 from collections import Counter
@@ -81,6 +82,11 @@ class Refetch(StrEnum):
     none = "none"
     failed = "failed"
     all = "all"
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class ExtractFormat(StrEnum):
@@ -359,6 +365,33 @@ def _open_out(path: Path, *, bom: bool) -> TextIO:
         return path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="")
     except OSError as exc:
         raise IngestError(f"cannot write --out {path}: {exc.strerror}") from None
+
+
+@app.command()
+@user_errors
+def diff(
+    doc: Annotated[str, typer.Argument(help="The document: its doc_id or URL, as documents_current lists them.")],
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="The older version (default: the one before --to).")
+    ] = None,
+    to_version: Annotated[
+        int | None, typer.Option("--to", help="The newer version (default: the current one).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    output: Annotated[DiffFormat, typer.Option("--format", help="text (Markdown) or json.")] = DiffFormat.text,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Show what changed between two versions of a document: figures added, removed and changed (old → new, with
+    their sentences) and the paragraphs changed."""
+    from ingest.diff import diff_document, render
+    from ingest.query import open_reader
+
+    with open_reader(db, lock_timeout=lock_timeout) as con:
+        changes = diff_document(con, doc, from_version=from_version, to_version=to_version)
+    if output is DiffFormat.json:
+        sys.stdout.write(json.dumps(dataclasses.asdict(changes), ensure_ascii=False, default=_json_value) + "\n")
+    else:
+        sys.stdout.write(render(changes))
 
 
 @app.command()
