@@ -19,6 +19,7 @@ from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 import typer
 import typer._click
@@ -392,6 +393,30 @@ def diff(
         sys.stdout.write(json.dumps(dataclasses.asdict(changes), ensure_ascii=False, default=_json_value) + "\n")
     else:
         sys.stdout.write(render(changes))
+
+
+@app.command()
+@user_errors
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
+    region: Annotated[str | None, typer.Option("--region", help="Only this region, e.g. 延边朝鲜族自治州.")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="Only this indicator code, e.g. GDP.")] = None,
+    db: DbOption = DEFAULT_DB,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Write a static HTML report that opens offline: targets against outcomes, headline figures over time,
+    coverage per region and year, the latest loads and their failures; every figure links to its sentence."""
+    from ingest.query import open_query_session
+    from ingest.report import build_report
+
+    with open_query_session(db, lock_timeout=lock_timeout) as con:
+        now = datetime.now(ZoneInfo(DEFAULT_TIMEZONE))
+        page = build_report(con, region=region, indicator=indicator, generated_at=now)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise IngestError(f"cannot write --out {out}: {exc.strerror}") from None
+    console.print(f"Report written to {out} ({len(page.encode()) // 1024} KB)")
 
 
 @app.command()

@@ -40,10 +40,14 @@ class Figure:
     sentence: str
 
     def label(self) -> str:
-        """The figure as a report writes it: 0.6%, 5–5.5%, 6%左右 (a range's qualifier 'range' is its dash)."""
-        high = "" if self.value_high is None else f"–{plain(self.value_high)}"
-        qualifier = "" if self.qualifier in (None, "range") else str(self.qualifier)
-        return f"{plain(self.value)}{high}{self.unit or ''}{qualifier}"
+        return figure_label(self.value, self.value_high, self.unit, self.qualifier)
+
+
+def figure_label(value: Decimal, value_high: Decimal | None, unit: str | None, qualifier: str | None) -> str:
+    """A figure as a report writes it: 0.6%, 5–5.5%, 6%左右 (a range's qualifier 'range' is its dash)."""
+    high = "" if value_high is None else f"–{plain(value_high)}"
+    said = "" if qualifier in (None, "range") else str(qualifier)
+    return f"{plain(value)}{high}{unit or ''}{said}"
 
 
 @dataclass(frozen=True, slots=True)
