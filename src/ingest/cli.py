@@ -262,10 +262,15 @@ def demo_site(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
     template: Annotated[str, typer.Option(help="trs (Yanbian's CMS) or second (another CMS).")] = "trs",
 ) -> None:
-    """Serve a bundled demo site until interrupted (for trying sources files by hand)."""
-    from ingest.demo_site import serve_forever
+    """Serve a bundled demo site until interrupted (for trying sources files by hand); print its URLs and how to
+    switch its faults."""
+    from ingest.demo_site import DemoSite, describe, serve_forever
 
-    serve_forever(port=port, template=template)  # type: ignore[arg-type]  # DemoSite validates the name
+    def ready(site: DemoSite) -> None:
+        console.print(describe(site), soft_wrap=True)
+        sys.stdout.flush()  # a pipe buffers what a terminal would show at once
+
+    serve_forever(port=port, template=template, ready=ready)  # type: ignore[arg-type]  # DemoSite validates the name
 
 
 @app.command()
