@@ -38,8 +38,9 @@ def open_reader(
     """A read-only connection whose public views show the warehouse as it stood at ``as_of`` (now if None)."""
     con = connect(db, read_only=True, lock_timeout=lock_timeout)
     if as_of is not None:
-        row = run_sql(con, "load/as_of.sql", as_of=as_of).fetchone()
-        if row is None or row[0] is None:
+        # fetched to the end: DuckDB refuses a relation (con.sql) beside an unfinished result
+        rows = run_sql(con, "load/as_of.sql", as_of=as_of).fetchall()
+        if not rows or rows[0][0] is None:
             con.close()
             raise IngestError(f"--as-of {as_of!r} is neither a load id nor a timestamp like 2026-01-31T08:00:00+08:00")
     return con
