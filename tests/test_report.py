@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -12,8 +13,12 @@ import pytest
 from playwright.sync_api import Page, Request, sync_playwright
 from typer.testing import CliRunner
 
+from ingest.chinese import SHANGHAI
 from ingest.cli import app
+from ingest.demo_site import DemoArticle, DemoColumn, DemoSite, Paragraph
+from ingest.load.store import Warehouse
 from ingest.query import open_reader, run_query
+from tests.conftest import demo_source_for, load_once
 from tests.demo_warehouse import build_demo_warehouse
 
 runner = CliRunner()
@@ -115,4 +120,43 @@ def test_every_figure_links_to_its_document_at_its_sentence(db: Path, tmp_path: 
         url, _, words = link.partition("#:~:text=")
         assert url in sentences, link
         assert any(unquote(words) in sentence for sentence in sentences[url]), link
+    page.close()
+
+
+def test_targets_with_their_outcomes_are_paired(tmp_path: Path, chromium: object) -> None:
+    """Two consecutive reports of one region, written for this test: a target for 2021, then its outcome."""
+    column = DemoColumn("政府工作报告", "/zwgk/zfgzbg/", "trs")
+    reports = [
+        DemoArticle(
+            column,
+            "/zwgk/zfgzbg/202101/t20210120_1.html",
+            "2021年政府工作报告",
+            datetime(2021, 1, 20, 9, tzinfo=SHANGHAI),
+            paragraphs=(
+                Paragraph("2021年经济社会发展的主要预期目标是：地区生产总值增长7%左右，社会消费品零售总额增长9%以上。"),
+            ),
+        ),
+        DemoArticle(
+            column,
+            "/zwgk/zfgzbg/202201/t20220120_2.html",
+            "2022年政府工作报告",
+            datetime(2022, 1, 20, 9, tzinfo=SHANGHAI),
+            paragraphs=(Paragraph("2021年，全州地区生产总值增长6.5%，社会消费品零售总额增长10.2%。"),),
+        ),
+    ]
+    warehouse = Warehouse.at(tmp_path / "reports.duckdb")
+    with DemoSite(articles=reports) as site:
+        load_once(warehouse, demo_source_for(site))
+    out = tmp_path / "report.html"
+    write_report(warehouse.paths.db, out)
+    page = open_offline(chromium, out, [])
+    assert page.query_selector("#targets + p.notice") is None
+    rows = page.eval_on_selector_all(
+        "#pairs tbody tr", "rows => rows.map(row => [...row.cells].slice(0, 5).map(cell => cell.textContent))"
+    )
+    assert rows == [
+        ["延边朝鲜族自治州", "GDP", "2021", "7%左右", "6.5% (actual)"],
+        ["延边朝鲜族自治州", "RETAIL_SALES", "2021", "9%以上", "10.2% (actual)"],
+    ]
+    assert page.eval_on_selector("#targets-chart", MARKS_DRAWN) >= 4  # two targets and two outcomes
     page.close()

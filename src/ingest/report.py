@@ -22,7 +22,6 @@ import vl_convert
 from ingest.chinese import NOT_HAN
 from ingest.diff import figure_label
 from ingest.load.warehouse import run_sql
-from ingest.query import plain
 
 LATEST_LOADS = 10
 # Marks per kind of figure: an outcome is a filled circle, a target an open marker whose shape says its qualifier.
@@ -391,7 +390,7 @@ def _pairs_table(pairs: list[dict[str, Any]]) -> str:
                 pair["indicator"],
                 pair["period"],
                 figure_label(pair["target_value"], pair["target_value_high"], "%", pair["target_qualifier"]),
-                f"{plain(pair['outcome_value'])} ({pair['outcome_kind']})",
+                f"{figure_label(pair['outcome_value'], None, '%', None)} ({pair['outcome_kind']})",
                 pair["target_sentence"],
                 pair["outcome_sentence"],
             ]
