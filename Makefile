@@ -9,16 +9,24 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test test-fast lint typecheck unit unit-fast eval bench clean
+.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval bench clean
 
-setup: $(VENV)/.synced
+setup: $(VENV)/.synced system-packages
+
+# Debian packages the tests need: headless Chromium and a CJK font render `ingest report` (tests/test_report.py).
+# Installed when missing, as root or through sudo, so that CI on a new machine has them; the tests never skip.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk
+system-packages:
+	@dpkg -s $(DEBIAN_PACKAGES) >/dev/null 2>&1 || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES); }
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv
 	.uv/bin/pip install --quiet 'uv==0.13.9'
 
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --extra dask --python $(shell command -v $(PYTHON))
+	$(UV) sync --frozen --extra dask --extra analysis --python $(shell command -v $(PYTHON))
 	touch $@
 
 demo: setup

@@ -6,6 +6,7 @@ from prefect import State
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed
 
+from ingest.diff import render
 from ingest.failures import HINTS, Failure, FailureKind, count_by_kind, summarise_failures
 from ingest.load.apply import LoadReport
 from ingest.load.store import Warehouse
@@ -18,7 +19,8 @@ def artifact_key(kind: str, load_id: str) -> str:
 
 
 def publish_load(warehouse: Warehouse, outcome: LoadOutcome) -> None:
-    """A load's artifacts: its new and changed documents, its summary and, when requests failed, the failures."""
+    """A load's artifacts: its new and changed documents, what changed in the changed ones, its summary and, when
+    requests failed, the failures."""
     report = outcome.report
     create_table_artifact(
         key=artifact_key("documents", report.load_id),
@@ -33,6 +35,13 @@ def publish_load(warehouse: Warehouse, outcome: LoadOutcome) -> None:
         ],
         description=f"New and changed documents of load {report.load_id}",
     )
+    diffs = warehouse.load_diffs(report.load_id)
+    if diffs:
+        create_markdown_artifact(
+            key=artifact_key("changes", report.load_id),
+            markdown="\n".join(render(diff) for diff in diffs),
+            description=f"What changed in the documents load {report.load_id} changed (as `ingest diff` shows it)",
+        )
     create_markdown_artifact(
         key=artifact_key("summary", report.load_id),
         markdown=summary_markdown(outcome.summary, report),

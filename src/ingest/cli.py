@@ -7,18 +7,23 @@ with one line on stderr and exit status 1; only bugs show a traceback.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TextIO, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 import typer
+import typer._click
+import typer.core
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +32,7 @@ from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
 from ingest.model import ExtractedDocument, metric_record, section_record
 from ingest.project import SOURCES, configure_prefect_environment
+from ingest.query import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from ingest.discover import ArticleLink
@@ -43,6 +49,8 @@ app = typer.Typer(
 console = Console(markup=False)
 errors = Console(stderr=True, markup=False)
 
+# Wide enough for any table: Rich sizes a table to its content and pads nothing beyond it.
+_UNBOUNDED = 1_000_000
 DEMO_SOURCES = SOURCES / "demo.toml"
 DEFAULT_SOURCES = SOURCES / "yanbian.toml"
 
@@ -68,12 +76,18 @@ class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    parquet = "parquet"
 
 
 class Refetch(StrEnum):
     none = "none"
     failed = "failed"
     all = "all"
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
 
 
 class ExtractFormat(StrEnum):
@@ -248,10 +262,15 @@ def demo_site(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8765,
     template: Annotated[str, typer.Option(help="trs (Yanbian's CMS) or second (another CMS).")] = "trs",
 ) -> None:
-    """Serve a bundled demo site until interrupted (for trying sources files by hand)."""
-    from ingest.demo_site import serve_forever
+    """Serve a bundled demo site until interrupted (for trying sources files by hand); print its URLs and how to
+    switch its faults."""
+    from ingest.demo_site import DemoSite, describe, serve_forever
 
-    serve_forever(port=port, template=template)  # type: ignore[arg-type]  # DemoSite validates the name
+    def ready(site: DemoSite) -> None:
+        console.print(describe(site), soft_wrap=True)
+        sys.stdout.flush()  # a pipe buffers what a terminal would show at once
+
+    serve_forever(port=port, template=template, ready=ready)  # type: ignore[arg-type]  # DemoSite validates the name
 
 
 @app.command()
@@ -274,34 +293,135 @@ def extract(
         _print_extraction_text(extracted)
 
 
-@app.command()
+class _QueryCommand(typer.core.TyperCommand):
+    """A query that starts with a comment, as the bundled examples do (``ingest sql "$(cat example.sql)"``), looks
+    like an option to Click. An option never holds a space or a line break and a query that starts with a dash
+    always does, so such arguments are moved behind ``--``, where only positional arguments go. (Typer 0.29 bundles
+    its own Click, hence ``typer._click``.)"""
+
+    def parse_args(self, ctx: typer._click.Context, args: list[str]) -> list[str]:
+        if "--" not in args:
+            queries = [arg for arg in args if arg.startswith("-") and any(char.isspace() for char in arg)]
+            args = [arg for arg in args if arg not in queries] + (["--", *queries] if queries else [])
+        return super().parse_args(ctx, args)
+
+
+@app.command(cls=_QueryCommand)
 @user_errors
 def sql(
-    query: Annotated[str, typer.Argument(help="A SQL query over the public views (see warehouse/README.md).")],
+    query: Annotated[
+        str | None,
+        typer.Argument(help="A SQL query over the public views (see warehouse/README.md), or - to read it from stdin."),
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the query from this .sql file (- for stdin).")
+    ] = None,
     db: DbOption = DEFAULT_DB,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="A load id or timestamp: answer as the warehouse stood then.")
     ] = None,
-    output: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.table,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, csv, json, or parquet (to the file --out names).")
+    ] = OutputFormat.table,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the result to this file instead of stdout.")] = None,
+    bom: Annotated[
+        bool, typer.Option("--bom", help="Start CSV with a byte order mark, so that Excel reads the Chinese as UTF-8.")
+    ] = False,
+    timezone: Annotated[
+        str, typer.Option("--timezone", help="Show times in this time zone (an IANA name such as UTC).")
+    ] = DEFAULT_TIMEZONE,
     lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
     allow_files: Annotated[
         bool, typer.Option("--allow-files", help="Let the query read files, e.g. read_csv('extra.csv') to join.")
     ] = False,
 ) -> None:
     """Query the warehouse: one SELECT, WITH, DESCRIBE, SHOW, EXPLAIN or read-only PRAGMA statement."""
-    from ingest.query import open_query_session, run_query
+    from ingest.query import open_query_session, plain, read_query, run_query, write_query_parquet
 
-    with open_query_session(db, as_of=as_of, lock_timeout=lock_timeout, allow_files=allow_files) as con:
-        result = run_query(con, query)
-    if output is OutputFormat.json:
-        records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=_json_value) + "\n")
-    elif output is OutputFormat.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.columns)
-        writer.writerows(result.rows)
+    if bom and output is not OutputFormat.csv:
+        raise IngestError("--bom applies to --format csv only")
+    if output is OutputFormat.parquet and out is None:
+        raise IngestError("--format parquet writes a file: name it with --out FILE")
+    text = read_query(query, file)
+    session = open_query_session(db, as_of=as_of, lock_timeout=lock_timeout, allow_files=allow_files, timezone=timezone)
+    with session as con:
+        if output is OutputFormat.parquet:
+            assert out is not None  # checked above, before the warehouse was opened
+            rows = write_query_parquet(con, text, out)
+            errors.print(f"{rows} rows written to {out}", highlight=False, soft_wrap=True)
+            return
+        result = run_query(con, text)
+    with nullcontext(sys.stdout) if out is None else _open_out(out, bom=bom) as stream:
+        if bom and out is None:
+            stream.write("\ufeff")
+        if output is OutputFormat.json:
+            records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+            stream.write(json.dumps(records, ensure_ascii=False, default=_json_value) + "\n")
+        elif output is OutputFormat.csv:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(result.columns)
+            writer.writerows([plain(value) for value in row] for row in result.rows)
+        else:
+            _print_table(result.columns, result.rows, file=None if out is None else stream)
+
+
+def _open_out(path: Path, *, bom: bool) -> TextIO:
+    try:
+        # newline="" lets the csv module end its rows itself; utf-8-sig is UTF-8 behind a byte order mark
+        return path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="")
+    except OSError as exc:
+        raise IngestError(f"cannot write --out {path}: {exc.strerror}") from None
+
+
+@app.command()
+@user_errors
+def diff(
+    doc: Annotated[str, typer.Argument(help="The document: its doc_id or URL, as documents_current lists them.")],
+    from_version: Annotated[
+        int | None, typer.Option("--from", help="The older version (default: the one before --to).")
+    ] = None,
+    to_version: Annotated[
+        int | None, typer.Option("--to", help="The newer version (default: the current one).")
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    output: Annotated[DiffFormat, typer.Option("--format", help="text (Markdown) or json.")] = DiffFormat.text,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Show what changed between two versions of a document: figures added, removed and changed (old → new, with
+    their sentences) and the paragraphs changed."""
+    from ingest.diff import diff_document, render
+    from ingest.query import open_reader
+
+    with open_reader(db, lock_timeout=lock_timeout) as con:
+        changes = diff_document(con, doc, from_version=from_version, to_version=to_version)
+    if output is DiffFormat.json:
+        sys.stdout.write(json.dumps(dataclasses.asdict(changes), ensure_ascii=False, default=_json_value) + "\n")
     else:
-        _print_table(result.columns, result.rows)
+        sys.stdout.write(render(changes))
+
+
+@app.command()
+@user_errors
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
+    region: Annotated[str | None, typer.Option("--region", help="Only this region, e.g. 延边朝鲜族自治州.")] = None,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="Only this indicator code, e.g. GDP.")] = None,
+    db: DbOption = DEFAULT_DB,
+    lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
+) -> None:
+    """Write a static HTML report that opens offline: targets against outcomes, headline figures over time,
+    coverage per region and year, the latest loads and their failures; every figure links to its sentence."""
+    from ingest.query import open_query_session
+    from ingest.report import build_report
+
+    with open_query_session(db, lock_timeout=lock_timeout) as con:
+        now = datetime.now(ZoneInfo(DEFAULT_TIMEZONE))
+        page = build_report(con, region=region, indicator=indicator, generated_at=now)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise IngestError(f"cannot write --out {out}: {exc.strerror}") from None
+    console.print(f"Report written to {out} ({len(page.encode()) // 1024} KB)")
 
 
 @app.command()
@@ -435,11 +555,17 @@ def _example(name: str) -> str:
     return sql_path(f"examples/{name}").read_text(encoding="utf-8")
 
 
-def _print_table(columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None) -> None:
+def _print_table(
+    columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None, file: TextIO | None = None
+) -> None:
+    from ingest.query import plain
+
     table = Table(*columns, title=title, show_lines=False)
     for row in rows:
-        table.add_row(*("" if value is None else str(value) for value in row))
-    console.print(table)
+        table.add_row(*(plain(value) for value in row))
+    # A terminal's width wraps the table; into a pipe or a file it goes whole (Rich would cut it to 80 columns).
+    out = console if file is None and console.is_terminal else Console(file=file, markup=False, width=_UNBOUNDED)
+    out.print(table)
 
 
 def _json_value(value: object) -> object:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from ingest.discover import ArticleLink, canonicalize_url, parse_list_page
+from ingest.discover import ArticleLink, canonicalize_url, parse_list_page, url_day
 from ingest.encoding import decode_html
 from ingest.errors import ConfigError
 from ingest.fetch import Fetcher, FetchResult, Validators
@@ -69,7 +69,8 @@ def crawl(
 
     ``since``/``until`` (inclusive) bound a backfill; they are ignored in scheduled mode. ``retry_lists`` and
     ``retry_articles`` are URLs that failed in an earlier run: those list pages are read again (and paged on
-    from under the same rules), those articles are fetched even when no list page shows them any more.
+    from under the same rules), those articles are fetched even when no list page shows them any more (by a
+    backfill, only those its window holds, or undated).
     At most ``source.max_list_pages`` list pages are read, none twice, and at most
     ``source.max_links_per_list_page`` articles of each and ``source.max_articles_per_run`` in all are taken from
     them (a warning says when a cap is hit). With ``recheck_known`` False, known articles are not requested at all.
@@ -81,11 +82,14 @@ def crawl(
         seen.update(link.url for link in links)
         wanted = [link for link in links if recheck_known or link.url not in known_by_url]
         yield from _fetch_articles(fetcher, wanted, known_by_url)
-    leftovers = [
-        ArticleLink(url=url, title=None, published=None)
+    # A backfill retries only the failed articles of its window (dated by their URL, as list pages date links):
+    # the others belong to the scheduled runs, or to a backfill of their own years.
+    window = _window(mode, since, until)
+    retries = (
+        ArticleLink(url=url, title=None, published=url_day(url))
         for url in dict.fromkeys(canonicalize_url(url) for url in retry_articles)
-        if url not in seen
-    ]
+    )
+    leftovers = [link for link in retries if link.url not in seen and _wanted(link, window)]
     yield from _fetch_articles(fetcher, leftovers, known_by_url)
 
 
@@ -118,7 +122,7 @@ def _walk_lists(
         raise ConfigError(f"unknown crawl mode {mode!r}; use 'scheduled' or 'backfill'")
     if since is not None and until is not None and since > until:
         raise ConfigError(f"the backfill window is empty: since {since} is after until {until}")
-    window = (since, until) if mode == "backfill" else (None, None)
+    window = _window(mode, since, until)
     queue = deque(dict.fromkeys(canonicalize_url(url) for url in [*source.start_urls, *retry_lists]))
     visited: set[str] = set()
     seen: set[str] = set()
@@ -164,6 +168,11 @@ def _walk_lists(
         yield CrawledPage("list", None, result), fresh
         if _keep_paging(mode, page.articles, known_by_url, since):
             queue.extend(url for url in page.next_pages if url not in visited)
+
+
+def _window(mode: CrawlMode, since: date | None, until: date | None) -> tuple[date | None, date | None]:
+    """The days whose articles a run wants: a backfill's window; any day for a scheduled run."""
+    return (since, until) if mode == "backfill" else (None, None)
 
 
 def _wanted(link: ArticleLink, window: tuple[date | None, date | None]) -> bool:

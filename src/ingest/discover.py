@@ -247,7 +247,7 @@ def _articles(
         looks_like_article = _ARTICLE_PATH.search(path) is not None
         if generic and not (looks_like_article or (listed is not None and len(text) >= 4)):
             continue
-        yield ArticleLink(url=url, title=_title(anchor, text), published=listed or _url_day(url))
+        yield ArticleLink(url=url, title=_title(anchor, text), published=listed or url_day(url))
 
 
 def _title(anchor: lxml.html.HtmlElement, text: str) -> str | None:
@@ -344,7 +344,8 @@ def _date_in(text: str, url: str, *, whole: bool = False) -> date | None:
     return _make_date(year.group(1), short.group(1), short.group(2)) if year else None
 
 
-def _url_day(url: str) -> date | None:
+def url_day(url: str) -> date | None:
+    """The publication day an article's URL carries (t20220711_…, /art/2022/7/11/, …), or None."""
     path = urlsplit(url).path
     for pattern in _URL_DAY:
         found = pattern.search(path)

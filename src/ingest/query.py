@@ -9,8 +9,11 @@ overwrites the warehouse file, plants a load package or reaches the network; tog
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,9 @@ import duckdb
 
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, PUBLIC_VIEWS, connect, run_sql
+
+# The README promises times as the reports state them: China has one time zone and no daylight saving time.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,23 +38,52 @@ def open_reader(
     """A read-only connection whose public views show the warehouse as it stood at ``as_of`` (now if None)."""
     con = connect(db, read_only=True, lock_timeout=lock_timeout)
     if as_of is not None:
-        row = run_sql(con, "load/as_of.sql", as_of=as_of).fetchone()
-        if row is None or row[0] is None:
+        # fetched to the end: DuckDB refuses a relation (con.sql) beside an unfinished result
+        rows = run_sql(con, "load/as_of.sql", as_of=as_of).fetchall()
+        if not rows or rows[0][0] is None:
             con.close()
             raise IngestError(f"--as-of {as_of!r} is neither a load id nor a timestamp like 2026-01-31T08:00:00+08:00")
     return con
 
 
 def open_query_session(
-    db: Path, *, as_of: str | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, allow_files: bool = False
+    db: Path,
+    *,
+    as_of: str | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    allow_files: bool = False,
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> duckdb.DuckDBPyConnection:
     """The connection of ``ingest sql``: a reader (see :func:`open_reader`) that cannot touch files (unless
-    ``allow_files``, for ``read_csv`` joins), install or load extensions, or change its own settings."""
+    ``allow_files``, for ``read_csv`` joins), install or load extensions, or change its own settings, and that
+    shows times in ``timezone``."""
     con = open_reader(db, as_of=as_of, lock_timeout=lock_timeout)
     if not allow_files:
         run_sql(con, "query_no_files.sql")
-    run_sql(con, "query_session.sql")
+    try:
+        run_sql(con, "query_session.sql", timezone=timezone)
+    except duckdb.NotImplementedException:
+        con.close()
+        raise IngestError(f"--timezone {timezone!r} is not a time zone name such as Asia/Shanghai or UTC") from None
     return con
+
+
+def read_query(text: str | None, file: Path | None) -> str:
+    """The query a user gave: as an argument, in ``file``, or on stdin when either of them is ``-``."""
+    if (text is None) == (file is None):
+        raise IngestError("give one query: as an argument, with --file FILE, or - to read it from stdin")
+    if text == "-" or file == Path("-"):
+        return sys.stdin.read()
+    if file is None:
+        return str(text)
+    try:
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise IngestError(f"--file {file} does not exist") from None
+    except UnicodeDecodeError:
+        raise IngestError(f"--file {file} is not UTF-8 text") from None
+    except OSError as exc:
+        raise IngestError(f"cannot read --file {file}: {exc.strerror}") from None
 
 
 # PRAGMAs that only report: the ones DuckDB also offers as table functions, and its listings.
@@ -115,16 +150,47 @@ def _explained(sql: str) -> duckdb.StatementType:
     return explained[0].type if len(explained) == 1 else duckdb.StatementType.INVALID
 
 
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """A SQL mistake becomes an IngestError carrying DuckDB's first line."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        raise IngestError(f"query failed: {str(exc).splitlines()[0]}") from None
+
+
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, parameters: Sequence[object] | None = None) -> QueryResult:
     """Run one reading statement (see :func:`check_query`); a SQL mistake or a refused statement becomes an
     IngestError carrying one line."""
-    try:
+    with _one_line_errors():
         check_query(sql)
-        cursor = con.execute(sql, parameters)
-        rows = cursor.fetchall()
-    except duckdb.Error as exc:
-        raise IngestError(f"query failed: {str(exc).splitlines()[0]}") from None
-    return QueryResult(columns=[column[0] for column in cursor.description or ()], rows=rows)
+        relation = con.sql(sql, params=parameters)
+        return QueryResult(columns=relation.columns, rows=relation.fetchall())
+
+
+def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, out: Path) -> int:
+    """Run one reading statement and write its result to the Parquet file ``out``, decimals and time zones kept
+    (through Arrow in this process: the query connection itself may not write files). Returns the row count."""
+    import pyarrow.parquet  # here, not at the top: every other command imports this module and needs no pyarrow
+
+    with _one_line_errors():
+        check_query(sql)
+        table = con.sql(sql).to_arrow_table()
+    try:
+        pyarrow.parquet.write_table(table, out)
+    except OSError as exc:
+        raise IngestError(f"cannot write --out {out}: {exc}") from None
+    return int(table.num_rows)
+
+
+def plain(value: object) -> str:
+    """A value as a person reads it: decimals without the trailing zeros of their column's scale (0.6, not
+    0.6000000000) and never in exponent notation; NULL as nothing."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value.is_finite() else str(value)
+    return str(value)
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> dict[str, int]:

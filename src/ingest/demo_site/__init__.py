@@ -16,7 +16,7 @@ from ingest.demo_site.model import (
     Template,
 )
 from ingest.demo_site.render import list_page_path, render_article, render_list
-from ingest.demo_site.server import DemoSite, RequestRecord, serve_forever
+from ingest.demo_site.server import DemoSite, RequestRecord, describe, serve_forever
 
 __all__ = [
     "DemoArticle",
@@ -31,6 +31,7 @@ __all__ = [
     "RequestRecord",
     "Template",
     "default_articles",
+    "describe",
     "list_page_path",
     "render_article",
     "render_list",

@@ -28,8 +28,8 @@ from typing import Self, cast
 from urllib.parse import urlsplit
 
 from ingest.demo_site.content import default_articles
-from ingest.demo_site.faults import Fault, Faults, SiteState
-from ingest.demo_site.model import TEMPLATES, DemoArticle, DemoColumn, DemoSiteError, Template, edited
+from ingest.demo_site.faults import FAULT_KINDS, Fault, Faults, SiteState
+from ingest.demo_site.model import TEMPLATES, DemoArticle, DemoColumn, DemoSiteError, Template, default_edit, edited
 from ingest.demo_site.render import (
     list_page_path,
     page_count,
@@ -559,6 +559,54 @@ class DemoSite:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def describe(site: DemoSite) -> str:
+    """What a running site serves and how to switch its faults, for the person who started it."""
+    control = site.url("/__demo__/faults")
+    editable = [article for article in site.articles if not article.upcoming and _has_default_edit(article)]
+    lines = [f"Demo site ({site.template}) serving at {site.base_url}", "", "List pages (a sources file's start_urls):"]
+    lines += [f"  {url}" for url in site.list_urls]
+    lines += ["", "Articles:"]
+    lines += [
+        f"  {site.url(a.path)}{'  (upcoming: served once published)' if a.upcoming else ''}" for a in site.articles
+    ]
+    lines += [
+        "",
+        f"Fault switches: POST JSON to {control} (GET it for the current ones); POST {site.url('/__demo__/reset')}",
+        f"clears them; GET {site.url('/__demo__/requests')} is the request log.",
+    ]
+    section = "/" + site.articles[0].path.split("/")[1] + "/"  # the site's first section, e.g. /zwgk/
+    first_list = urlsplit(site.list_urls[0]).path
+    examples = [
+        ("HTTP 500 on every page of a section", {"rules": [{"kind": "status", "path": section + "*", "status": 500}]}),
+        (
+            "a list page answers 40 s late, twice (a timeout)",
+            {"rules": [{"kind": "delay", "path": first_list, "seconds": 40, "times": 2}]},
+        ),
+        ("publish the upcoming articles", {"publish": True}),
+        ("robots.txt", {"robots": {"disallow": [section], "crawl_delay": 1.5}}),
+    ]
+    if editable:
+        old, new = default_edit(editable[0])
+        examples.insert(0, (f"edit a page ({old} → {new})", {"edits": [{"path": editable[0].path}]}))
+    for what, setting in examples:
+        lines.append(f"  {what}: curl -X POST {control} -d '{json.dumps(setting, ensure_ascii=False)}'")
+    lines += [
+        f"  rule kinds: {', '.join(FAULT_KINDS)} (fields: path, times, seconds, status, retry_after, location, size)",
+        "  an edit takes old and new texts too; without them it adds 1 to the last digit of the first percentage",
+        "",
+        "Ctrl-C stops it.",
+    ]
+    return "\n".join(lines)
+
+
+def _has_default_edit(article: DemoArticle) -> bool:
+    try:
+        default_edit(article)
+    except DemoSiteError:
+        return False
+    return True
 
 
 def serve_forever(

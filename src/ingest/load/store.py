@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from ingest.crawl import KnownArticle
+from ingest.diff import DocumentDiff, load_diffs
 from ingest.fetch import WarcRef
 from ingest.load.apply import LoadReport, apply_package
 from ingest.load.package import pending_packages
@@ -140,6 +141,11 @@ class Warehouse:
         with connect(self.paths.db, read_only=True, lock_timeout=self.lock_timeout) as con:
             rows = run_sql(con, "load/extractor_diff.sql", load_id=load_id).fetchall()
         return [IndicatorDiff(*row) for row in rows]
+
+    def load_diffs(self, load_id: str) -> list[DocumentDiff]:
+        """For each document a committed load changed, its figures and paragraphs against the version before."""
+        with connect(self.paths.db, read_only=True, lock_timeout=self.lock_timeout) as con:
+            return load_diffs(con, load_id)
 
     def load_changes(self, load_id: str) -> list[dict[str, Any]]:
         """The documents a committed load added (is_new) or changed, newest first."""
