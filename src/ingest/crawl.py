@@ -21,10 +21,13 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+from urllib.parse import urlsplit
 
-from ingest.discover import ArticleLink, canonicalize_url, parse_list_page
+from ingest.dialects import Dialect, ListRequest, builds_by_script, find_endpoint, read_data_page
+from ingest.discover import ArticleLink, ListPage, canonicalize_url, parse_list_page
 from ingest.encoding import decode_html
 from ingest.errors import ConfigError
+from ingest.failures import Failure, FailureKind
 from ingest.fetch import Fetcher, FetchResult, Validators
 from ingest.sources import Source
 
@@ -46,11 +49,20 @@ class KnownArticle:
 
 @dataclass(frozen=True, slots=True)
 class CrawledPage:
-    """One fetched page: a list page (``link`` None) or an article with the list entry that led to it."""
+    """One fetched page: a list page (``link`` None) or an article with the list entry that led to it.
+
+    ``problem`` is why a page that was fetched fine is of no use (a list built by script that nothing here can
+    read); the result's own failure, if any, comes first.
+    """
 
     role: Literal["list", "article"]
     link: ArticleLink | None
     result: FetchResult
+    problem: Failure | None = None
+
+    @property
+    def failure(self) -> Failure | None:
+        return self.result.failure or self.problem
 
 
 def crawl(
@@ -119,30 +131,29 @@ def _walk_lists(
     if since is not None and until is not None and since > until:
         raise ConfigError(f"the backfill window is empty: since {since} is after until {until}")
     window = (since, until) if mode == "backfill" else (None, None)
-    queue = deque(dict.fromkeys(canonicalize_url(url) for url in [*source.start_urls, *retry_lists]))
+    starts = [ListRequest(canonicalize_url(url)) for url in source.start_urls]
+    if source.list_api is not None:
+        starts.append(ListRequest(canonicalize_url(source.list_api.url), source.list_api.dialect))
+    starts.extend(ListRequest(url, dialect_of(url, source)) for url in map(canonicalize_url, retry_lists))
+    queue = deque(dict.fromkeys(starts))
     visited: set[str] = set()
     seen: set[str] = set()
     pages_read = 0
     room = source.max_articles_per_run
 
     while queue and pages_read < source.max_list_pages and room > 0:
-        list_url = queue.popleft()
-        if list_url in visited:
+        request = queue.popleft()
+        if request.url in visited:
             continue
-        visited.add(list_url)
+        visited.add(request.url)
         pages_read += 1
-        result = fetcher.fetch(list_url)
+        result = fetcher.fetch(request.url)
         if not result.ok or result.body is None:
             yield CrawledPage("list", None, result), []
             continue
-        page = parse_list_page(
-            decode_html(result.body, result.headers.get("content-type")),
-            result.final_url,
-            article_selector=source.article_selector,
-            next_page_selector=source.next_page_selector,
-            hosts=source.allowed_hosts,
-            max_articles=source.max_links_per_list_page,
-        )
+        page, endpoint, problem = _read_list(source, request, result)
+        if endpoint is not None and endpoint.url not in visited:
+            queue.appendleft(endpoint)
         if page.more_articles:
             logger.warning(
                 "list page %s lists more than %d articles (max_links_per_list_page); only the first %d are read",
@@ -161,9 +172,47 @@ def _walk_lists(
             )
             fresh = fresh[:room]
         room -= len(fresh)
-        yield CrawledPage("list", None, result), fresh
+        yield CrawledPage("list", None, result, problem), fresh
         if _keep_paging(mode, page.articles, known_by_url, since):
-            queue.extend(url for url in page.next_pages if url not in visited)
+            queue.extend(ListRequest(url, request.dialect) for url in page.next_pages if url not in visited)
+
+
+def dialect_of(url: str, source: Source) -> Dialect:
+    """How a list URL that failed in an earlier run reads: as the source's named endpoint, or as the endpoint its
+    column page named (recognised by its shape), or as HTML."""
+    if source.list_api is not None and canonicalize_url(source.list_api.url) == url:
+        return source.list_api.dialect
+    found = find_endpoint(f"'{url}'", url)
+    return found.dialect if found is not None and urlsplit(found.url).path == urlsplit(url).path else "html"
+
+
+def _read_list(
+    source: Source, request: ListRequest, result: FetchResult
+) -> tuple[ListPage, ListRequest | None, Failure | None]:
+    """One list page's articles and next pages, the data endpoint its script names (if any), and why a page
+    with neither articles nor an endpoint is of no use, when its list is built by script."""
+    body = result.body or b""
+    if request.dialect != "html":
+        data = read_data_page(body, request, hosts=source.allowed_hosts, max_articles=source.max_links_per_list_page)
+        return data, None, None
+    html = decode_html(body, result.headers.get("content-type"))
+    page = parse_list_page(
+        html,
+        result.final_url,
+        article_selector=source.article_selector,
+        next_page_selector=source.next_page_selector,
+        hosts=source.allowed_hosts,
+        max_articles=source.max_links_per_list_page,
+    )
+    endpoint = find_endpoint(html, result.final_url)
+    if endpoint is not None and not source.allows_host(endpoint.url):
+        endpoint = None
+    problem = None
+    if not page.articles and endpoint is None and builds_by_script(html):
+        problem = Failure(
+            result.url, FailureKind.js_only_list, "no article links: the list is built by script from no known endpoint"
+        )
+    return page, endpoint, problem
 
 
 def _wanted(link: ArticleLink, window: tuple[date | None, date | None]) -> bool:

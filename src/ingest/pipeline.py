@@ -284,7 +284,7 @@ def preview_backfill(
 def _sort_page(fetched: FetchedLoad, source: Source, page: CrawledPage) -> None:
     """File one crawled page: a row to stage now, a failure, or a response to parse."""
     result = page.result
-    failure = result.failure
+    failure = page.failure
     if page.role == "list":
         fetched.list_pages += 1
     elif failure is None and result.not_modified:

@@ -39,6 +39,7 @@ from ingest.fetch.deadline import HeadTooLargeError, deadline_transport, request
 from ingest.fetch.decoding import DecodingError, TooLargeError, TooManyLayersError, content_codings, decode
 from ingest.fetch.politeness import RateLimiter, RobotsPolicy, parse_retry_after
 from ingest.fetch.safety import refusal, without_userinfo
+from ingest.fetch.waf import challenge
 from ingest.sources import Source
 
 __all__ = ["MAX_REDIRECTS", "RETRY_AFTER_CAP", "FetchResult", "Fetcher", "Validators"]
@@ -136,7 +137,7 @@ class Fetcher:
         self._robots_guard = threading.Lock()
         limits = httpx.Limits(max_connections=source.max_concurrency, max_keepalive_connections=4)
         self._client = httpx.Client(
-            transport=transport or deadline_transport(limits),
+            transport=transport or deadline_transport(limits, _proxy(source)),
             follow_redirects=False,
             trust_env=False,  # an environment proxy would bypass the address checks
             headers={
@@ -167,17 +168,18 @@ class Fetcher:
         attempts = 0
         current = url
         last: _Attempt | None = None
+        looped = False
         for hop in range(MAX_REDIRECTS + 1):
             unsafe = refusal(current, self.source)
-            disallowed = self._robots_refusal(current) if unsafe is None else None
+            disallowed, robots_kind = self._robots_refusal(current) if unsafe is None else (None, None)
             if unsafe is not None or disallowed is not None:
-                kind = FailureKind.robots if unsafe is None else FailureKind.refused
+                kind = robots_kind or FailureKind.refused
                 if current != without_userinfo(current):
                     kind = FailureKind.userinfo
                 current = without_userinfo(current)  # neither the failure nor final_url keeps a secret
                 if hop > 0:
                     error = f"redirect to {current} refused: {unsafe or disallowed}"
-                    kind = FailureKind.redirect_refused if kind is FailureKind.refused else kind
+                    kind = FailureKind.redirect_refused if unsafe is not None and kind is FailureKind.refused else kind
                 else:
                     error = f"refused: {unsafe}" if unsafe is not None else str(disallowed)
                 return self._result(url, current, last, attempts, error=error, kind=kind, started=started)
@@ -186,7 +188,14 @@ class Fetcher:
             location = last.headers.get("location")
             if last.error is not None or last.status not in _REDIRECT_STATUSES or not location:
                 return self._result(url, current, last, attempts, error=last.error, kind=last.kind, started=started)
-            current = urljoin(current, location.strip())
+            target = urljoin(current, location.strip())
+            if target == current:
+                # An edge WAF's first answer: a redirect to the same URL that sets a cookie, followed once with it.
+                if looped:
+                    error, kind = _redirect_loop(last)
+                    return self._result(url, current, last, attempts, error=error, kind=kind, started=started)
+                looped = True
+            current = target
         error = f"more than {MAX_REDIRECTS} redirects"
         return self._result(
             url, current, last, attempts, error=error, kind=FailureKind.redirect_refused, started=started
@@ -229,7 +238,10 @@ class Fetcher:
     ) -> FetchResult:
         if last is None:
             return FetchResult(url, final_url, None, {}, None, started, attempts, error, None, kind)
-        if error is None and last.status is not None and not (200 <= last.status < 300 or last.status == 304):
+        waf = challenge(last.status, last.body) if error is None else None
+        if waf is not None:
+            error, kind = waf, FailureKind.waf_challenge
+        elif error is None and last.status is not None and not (200 <= last.status < 300 or last.status == 304):
             error, kind = f"HTTP {last.status}", status_kind(last.status)
         if error is not None and attempts > 1 and last.retryable:
             error = f"{error} (gave up after {attempts} attempts)"
@@ -321,11 +333,12 @@ class Fetcher:
 
     # --- robots.txt -------------------------------------------------------------------------------------------
 
-    def _robots_refusal(self, url: str) -> str | None:
+    def _robots_refusal(self, url: str) -> tuple[str | None, FailureKind | None]:
+        """Why robots.txt keeps ``url`` out, and as what kind of failure (a host that never answered: its own)."""
         policy = self._robots_policy(url)
         if policy.allows(url, self.source.user_agent):
-            return None
-        return policy.reason or "disallowed by robots.txt"
+            return None, None
+        return policy.reason or "disallowed by robots.txt", policy.kind
 
     def _robots_policy(self, url: str) -> RobotsPolicy:
         """The robots.txt rules of ``url``'s origin, fetched on first use; other threads wait for that fetch."""
@@ -356,6 +369,8 @@ class Fetcher:
             if attempt.status in _REDIRECT_STATUSES and location:
                 current = urljoin(current, location.strip())
                 continue
+            if attempt.status is None and attempt.error is not None:
+                return RobotsPolicy.unreachable(attempt.error, attempt.kind or FailureKind.refused)
             if attempt.status is not None and attempt.error is not None and attempt.status < 400:
                 return RobotsPolicy.from_response(404, "")  # cut short or undecodable: read as no rules
             text = (attempt.body or b"").decode("utf-8", errors="replace")
@@ -402,6 +417,20 @@ def _read_body(
         attempt.error, attempt.kind = str(exc), _decoding_kind(exc)
         return "unspecified"
     return None
+
+
+def _proxy(source: Source) -> httpx.Proxy | None:
+    """The source's proxy with its credentials, read now so that they live only in this process's memory."""
+    if source.proxy is None:
+        return None
+    return httpx.Proxy(source.proxy, auth=source.proxy_credentials())
+
+
+def _redirect_loop(last: _Attempt) -> tuple[str, FailureKind]:
+    """A second redirect to the same URL: a WAF whose cookie did not satisfy it, or a plain loop."""
+    if "set-cookie" in last.headers:
+        return "redirects to itself again although its cookie was sent", FailureKind.waf_challenge
+    return "redirects to itself", FailureKind.redirect_refused
 
 
 def _content_length(headers: dict[str, str]) -> int | None:

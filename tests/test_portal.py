@@ -1,0 +1,91 @@
+"""The third demo template over loopback: lists built from data endpoints, a cookie WAF, a script challenge, a
+JS-only column, a stub and a blackholed host, each recognised from the pages and counted by failure kind."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from ingest.demo_site.portal import PortalSite
+from ingest.failures import FailureKind
+from ingest.load.store import Warehouse
+from ingest.query import open_query_session, run_query
+from ingest.sources import Source
+from tests.conftest import load_once
+
+
+@pytest.fixture
+def portal() -> Iterator[PortalSite]:
+    with PortalSite() as site:
+        yield site
+
+
+def source_for(site: PortalSite, *start_urls: str, **options: object) -> Source:
+    settings: dict[str, object] = {
+        "name": "portal",
+        "region": "示例市",
+        "start_urls": list(start_urls),
+        "allowed_hosts": [site.base_url.removeprefix("http://")],
+        "allow_private": True,
+        "rate_limit": 100.0,
+        "max_retries": 0,
+        "timeout": 2.0,
+    }
+    return Source.model_validate(settings | options)
+
+
+def loaded_urls(warehouse: Warehouse) -> set[str]:
+    with open_query_session(warehouse.paths.db) as con:
+        return {str(row[0]) for row in run_query(con, "SELECT url FROM documents_current").rows}
+
+
+@pytest.mark.parametrize("column", ["dataproxy", "gkmlpt", "waf"])
+def test_a_column_is_ingested_from_its_list_url_alone(portal: PortalSite, warehouse: Warehouse, column: str) -> None:
+    outcome = load_once(warehouse, source_for(portal, portal.url(column)))
+    assert outcome.summary.failures == []
+    expected = {portal.base_url + article.path for article in portal.articles[column]}
+    assert loaded_urls(warehouse) == expected
+
+
+def test_the_dataproxy_endpoint_is_paged_with_the_parameters_from_the_script(
+    portal: PortalSite, warehouse: Warehouse
+) -> None:
+    load_once(warehouse, source_for(portal, portal.url("dataproxy")))
+    asked = [path for path, _ in portal.requests() if "dataproxy.jsp" in path]
+    # perPage 1 in the page's script: three records a request (jpage's group), then the fourth
+    assert len(asked) == 2
+    assert all("columnid=101" in path and "unitid=301" in path for path in asked)
+    assert "startrecord=1&endrecord=3&perpage=1" in asked[0] and "startrecord=4&endrecord=6" in asked[1]
+
+
+def test_the_waf_redirect_to_itself_is_followed_once_with_its_cookie(portal: PortalSite, warehouse: Warehouse) -> None:
+    load_once(warehouse, source_for(portal, portal.url("waf")))
+    column = [cookie for path, cookie in portal.requests() if path == "/col/col103/index.html"]
+    assert column == [None, "__waf_ok=1"]
+    article = portal.articles["waf"][0].path
+    # the cookie jar lasts the run: the article is fetched with the cookie, at the first attempt
+    assert [cookie for path, cookie in portal.requests() if path == article] == ["__waf_ok=1"]
+
+
+def test_faulty_columns_end_completed_and_are_counted_by_kind(portal: PortalSite, warehouse: Warehouse) -> None:
+    source = source_for(
+        portal,
+        portal.url("challenge"),
+        portal.url("js_only"),
+        portal.url("stub"),
+        portal.blackhole_url,
+        allowed_hosts=[portal.base_url.removeprefix("http://"), portal.blackhole_url.split("/")[2]],
+    )
+    outcome = load_once(warehouse, source)
+    assert outcome.report.status == "completed_with_failures"
+    kinds = {failure.url: failure.kind for failure in outcome.summary.failures}
+    assert kinds == {
+        portal.url("challenge"): FailureKind.waf_challenge,
+        portal.url("js_only"): FailureKind.js_only_list,
+        portal.base_url + portal.articles["stub"][0].path: FailureKind.stub,
+        portal.blackhole_url: FailureKind.timeout,
+    }
+    with open_query_session(warehouse.paths.db) as con:
+        counted = run_query(con, "SELECT reason_class, count(*) FROM fetch_log GROUP BY 1 ORDER BY 1 NULLS FIRST").rows
+    assert counted == [(None, 1), ("js_only_list", 1), ("stub", 1), ("timeout", 1), ("waf_challenge", 1)]
