@@ -91,12 +91,12 @@ def test_faulty_columns_end_completed_and_are_counted_by_kind(portal: PortalSite
     assert counted == [(None, 1), ("js_only_list", 1), ("stub", 1), ("timeout", 1), ("waf_challenge", 1)]
 
 
-def test_a_challenge_is_told_from_a_refusal_and_from_a_page_with_text(portal: PortalSite) -> None:
+def test_a_challenge_is_told_from_a_refusal_and_from_a_page_with_text() -> None:
     from ingest.demo_site.portal import CHALLENGE
     from ingest.fetch.waf import challenge
 
     assert challenge(412, CHALLENGE) == "HTTP 412 with a script challenge"
     assert challenge(200, CHALLENGE) == "HTTP 200: a page that only sets a cookie by script"
     assert challenge(412, b"<html><body><h1>412 Precondition Failed</h1></body></html>") is None
-    with_text = CHALLENGE.replace(b"<body>", "<body><p>".encode() + "本站为政府网站,欢迎访问。".encode() * 4 + b"</p>")
+    with_text = CHALLENGE.replace(b"<body>", b"<body><p>" + "本站为政府网站,欢迎访问。".encode() * 4 + b"</p>")
     assert challenge(200, with_text) is None
