@@ -394,6 +394,8 @@ def _check_sources(path: Path, names: Sequence[str] | None) -> None:
     sources = load_sources(path)
     for name in names or ():
         select_source(sources, name)
+    for source in sources:
+        source.proxy_credentials()  # a missing variable or file is a one-line error now, not a failed run later
 
 
 def _finish(state: Any) -> list[Any]:
