@@ -10,8 +10,10 @@ import socketserver
 import struct
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,6 +29,7 @@ from tests.conftest import demo_source_for, load_once
 from tests.test_portal import loaded_urls, source_for
 
 CREDENTIALS = ("proxyuser", "s3cret")
+_S = TypeVar("_S", bound=socketserver.TCPServer)
 
 
 class _ForwardProxy(BaseHTTPRequestHandler):
@@ -108,24 +111,28 @@ def _pipe(source: socket.socket, target: socket.socket) -> None:
         target.close()
 
 
+@contextmanager
+def serving(server: _S) -> Iterator[_S]:
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def http_proxy() -> Iterator[_ProxyServer]:
-    server = _ProxyServer(("127.0.0.1", 0), _ForwardProxy)
-    server.seen = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(_ProxyServer(("127.0.0.1", 0), _ForwardProxy)) as server:
+        server.seen = []
+        yield server
 
 
 @pytest.fixture
 def socks_proxy() -> Iterator[_SocksServer]:
-    server = _SocksServer(("127.0.0.1", 0), _Socks5)
-    server.seen = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving(_SocksServer(("127.0.0.1", 0), _Socks5)) as server:
+        server.seen = []
+        yield server
 
 
 def proxy_url(server: socketserver.TCPServer, scheme: str) -> str:
