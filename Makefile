@@ -9,9 +9,18 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup demo test test-fast lint typecheck unit unit-fast eval bench clean
+.PHONY: setup chromium demo test test-fast lint typecheck unit unit-fast eval bench clean
 
-setup: $(VENV)/.synced
+setup: $(VENV)/.synced chromium
+
+# Headless Chromium renders pages for sources with render = "list"/"all" (and for their tests, which never skip):
+# Debian's chromium and CJK fonts, installed once; nothing is downloaded at run time. Without apt-get, install
+# Chromium with the system's package manager (any of chromium, chromium-browser, google-chrome on the PATH).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+		|| command -v google-chrome >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk; }
 
 .uv/bin/uv:
 	$(PYTHON) -m venv .uv

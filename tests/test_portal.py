@@ -100,3 +100,14 @@ def test_a_challenge_is_told_from_a_refusal_and_from_a_page_with_text() -> None:
     assert challenge(412, b"<html><body><h1>412 Precondition Failed</h1></body></html>") is None
     with_text = CHALLENGE.replace(b"<body>", b"<body><p>" + "本站为政府网站,欢迎访问。".encode() * 4 + b"</p>")
     assert challenge(200, with_text) is None
+
+
+def test_a_source_can_name_its_list_endpoint(portal: PortalSite, warehouse: Warehouse) -> None:
+    endpoint = f"{portal.base_url}/module/web/jpage/dataproxy.jsp?columnid=101&unitid=301&startrecord=1&endrecord=2"
+    source = source_for(portal, portal.url("stub"), list_api={"url": endpoint, "dialect": "dataproxy"})
+    outcome = load_once(warehouse, source)
+    assert [failure.kind for failure in outcome.summary.failures] == [FailureKind.stub]
+    assert loaded_urls(warehouse) == {portal.base_url + a.path for a in portal.articles["dataproxy"]}
+    asked = [path for path, _ in portal.requests() if "dataproxy.jsp" in path]
+    # four records, two a request: the second request ends at the total
+    assert len(asked) == 2 and "startrecord=3&endrecord=4" in asked[1]

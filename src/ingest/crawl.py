@@ -29,6 +29,7 @@ from ingest.encoding import decode_html
 from ingest.errors import ConfigError
 from ingest.failures import Failure, FailureKind
 from ingest.fetch import Fetcher, FetchResult, Validators
+from ingest.fetch.browser import Renderer
 from ingest.sources import Source
 
 __all__ = ["CrawlMode", "CrawledPage", "KnownArticle", "crawl"]
@@ -76,6 +77,7 @@ def crawl(
     retry_lists: Collection[str] = (),
     retry_articles: Collection[str] = (),
     recheck_known: bool = True,
+    renderer: Renderer | None = None,
 ) -> Iterator[CrawledPage]:
     """Fetch what this run of ``source`` needs, yielding each list page and article as it arrives.
 
@@ -88,17 +90,18 @@ def crawl(
     """
     known_by_url = {canonicalize_url(url): article for url, article in known.items()}
     seen: set[str] = set()
-    for list_page, links in _walk_lists(source, fetcher, known_by_url, mode, since, until, retry_lists):
+    articles = renderer if renderer is not None and source.render == "all" else fetcher
+    for list_page, links in _walk_lists(source, fetcher, known_by_url, mode, since, until, retry_lists, renderer):
         yield list_page
         seen.update(link.url for link in links)
         wanted = [link for link in links if recheck_known or link.url not in known_by_url]
-        yield from _fetch_articles(fetcher, wanted, known_by_url)
+        yield from _fetch_articles(articles, wanted, known_by_url)
     leftovers = [
         ArticleLink(url=url, title=None, published=None)
         for url in dict.fromkeys(canonicalize_url(url) for url in retry_articles)
         if url not in seen
     ]
-    yield from _fetch_articles(fetcher, leftovers, known_by_url)
+    yield from _fetch_articles(articles, leftovers, known_by_url)
 
 
 def missing_in_window(
@@ -123,6 +126,7 @@ def _walk_lists(
     since: date | None,
     until: date | None,
     retry_lists: Collection[str],
+    renderer: Renderer | None = None,
 ) -> Iterator[tuple[CrawledPage, list[ArticleLink]]]:
     """Each list page read, with the article links on it that this run wants and no earlier page offered, until
     the run has ``source.max_articles_per_run`` of them."""
@@ -147,7 +151,8 @@ def _walk_lists(
             continue
         visited.add(request.url)
         pages_read += 1
-        result = fetcher.fetch(request.url)
+        rendered = renderer is not None and request.dialect == "html"
+        result = renderer.render(request.url) if rendered and renderer is not None else fetcher.fetch(request.url)
         if not result.ok or result.body is None:
             yield CrawledPage("list", None, result), []
             continue
@@ -235,9 +240,13 @@ def _keep_paging(
 
 
 def _fetch_articles(
-    fetcher: Fetcher, links: Iterable[ArticleLink], known: Mapping[str, KnownArticle]
+    fetcher: Fetcher | Renderer, links: Iterable[ArticleLink], known: Mapping[str, KnownArticle]
 ) -> Iterator[CrawledPage]:
     by_url = {link.url: link for link in links}
+    if isinstance(fetcher, Renderer):  # one page at a time, unconditionally: a rendering has no validators
+        for url, link in by_url.items():
+            yield CrawledPage("article", link, fetcher.render(url))
+        return
     requests = ((url, _validators(known.get(url))) for url in by_url)
     for result in fetcher.fetch_many(requests):
         yield CrawledPage("article", by_url[result.url], result)

@@ -98,7 +98,8 @@ def _shell(title: str, main: str) -> bytes:
     nav = "".join(f'<li><a href="{c.path}">{c.name}</a></li>' for c in COLUMNS)
     return (
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}_{SITE_NAME}</title></head><body>'
-        f'<div class="header"><a href="/">{SITE_NAME}</a><ul class="nav">{nav}</ul></div>'
+        f'<div class="header"><img src="/images/logo.png" alt=""><a href="/">{SITE_NAME}</a>'
+        f'<ul class="nav">{nav}</ul></div>'
         f'<div class="main"><h2>{title}</h2>{main}</div>'
         f'<div class="footer">{SITE_NAME} 主办</div></body></html>'
     ).encode()

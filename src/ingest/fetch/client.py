@@ -11,7 +11,10 @@ every URL, successful or not:
   a body larger than ``max_bytes`` (decoded: each Content-Encoding layer is bounded, two at most) is abandoned;
   each attempt has one deadline of ``timeout`` seconds over connect, headers and body, and a head of 64 KB at most;
 * safety: only http(s) URLs on the source's allowed hosts; redirects are followed by hand (at most five), each
-  hop checked like the first, so a redirect off the allowed hosts or to a private address is refused;
+  hop checked like the first, so a redirect off the allowed hosts or to a private address is refused; a source's
+  ``proxy`` gets only requests that passed these checks;
+* WAFs: the client's cookie jar lasts the run, and a redirect to the same URL (a WAF setting its cookie) is
+  followed once; a 412 or a page that is only a cookie-setting script is a ``waf_challenge`` (:mod:`.waf`);
 * conditional requests: validators from an earlier fetch become If-None-Match/If-Modified-Since; a 304 comes
   back as a result with status 304 and no body;
 * archive: every response that has a status is written to the :class:`WarcArchive`, with its request.
