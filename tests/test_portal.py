@@ -111,3 +111,32 @@ def test_a_source_can_name_its_list_endpoint(portal: PortalSite, warehouse: Ware
     asked = [path for path, _ in portal.requests() if "dataproxy.jsp" in path]
     # four records, two a request: the second request ends at the total
     assert len(asked) == 2 and "startrecord=3&endrecord=4" in asked[1]
+
+
+def test_a_post_search_endpoint_named_by_the_source_is_paged_through_its_form(
+    portal: PortalSite, warehouse: Warehouse
+) -> None:
+    from urllib.parse import unquote_plus
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from ingest.demo_site.portal import SEARCH_PATH
+
+    api = {
+        "url": portal.base_url + SEARCH_PATH,
+        "dialect": "json",
+        "form": {"searchWord": "政府工作报告", "pageNo": "1"},
+    }
+    outcome = load_once(warehouse, source_for(portal, portal.url("stub"), list_api=api))
+    assert [failure.kind for failure in outcome.summary.failures] == [FailureKind.stub]
+    assert loaded_urls(warehouse) == {portal.base_url + a.path for a in portal.articles["dataproxy"]}
+    # four results, two a page: pageNo 1 and 2, both POSTed
+    assert [path for path, _ in portal.requests() if path.startswith("POST")] == [f"POST {SEARCH_PATH}"] * 2
+    # the archive keeps each POST with its form
+    posted = []
+    for archive in warehouse.paths.archive.glob("*.warc.gz"):
+        with archive.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "request" and record.http_headers.protocol == "POST":
+                    posted.append(unquote_plus(record.content_stream().read().decode("ascii")))
+    assert posted == ["searchWord=政府工作报告&pageNo=1", "searchWord=政府工作报告&pageNo=2"]

@@ -20,11 +20,11 @@ from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
-from ingest.dialects import Dialect, ListRequest, builds_by_script, find_endpoint, read_data_page
-from ingest.discover import ArticleLink, ListPage, canonicalize_url, parse_list_page
+from ingest.dialects import ListRequest, builds_by_script, find_endpoint, read_data_page
+from ingest.discover import ArticleLink, canonicalize_url, parse_list_page
 from ingest.encoding import decode_html
 from ingest.errors import ConfigError
 from ingest.failures import Failure, FailureKind
@@ -136,9 +136,10 @@ def _walk_lists(
         raise ConfigError(f"the backfill window is empty: since {since} is after until {until}")
     window = (since, until) if mode == "backfill" else (None, None)
     starts = [ListRequest(canonicalize_url(url)) for url in source.start_urls]
-    if source.list_api is not None:
-        starts.append(ListRequest(canonicalize_url(source.list_api.url), source.list_api.dialect))
-    starts.extend(ListRequest(url, dialect_of(url, source)) for url in map(canonicalize_url, retry_lists))
+    named = _named_endpoint(source)
+    if named is not None:
+        starts.append(named)
+    starts.extend(_retried(url, source, named) for url in map(canonicalize_url, retry_lists))
     queue = deque(dict.fromkeys(starts))
     visited: set[str] = set()
     seen: set[str] = set()
@@ -147,17 +148,20 @@ def _walk_lists(
 
     while queue and pages_read < source.max_list_pages and room > 0:
         request = queue.popleft()
-        if request.url in visited:
+        if request.key in visited:
             continue
-        visited.add(request.url)
+        visited.add(request.key)
         pages_read += 1
         rendered = renderer is not None and request.dialect == "html"
-        result = renderer.render(request.url) if rendered and renderer is not None else fetcher.fetch(request.url)
+        if rendered and renderer is not None:
+            result = renderer.render(request.url)
+        else:
+            result = fetcher.fetch(request.url, form=request.body)
         if not result.ok or result.body is None:
             yield CrawledPage("list", None, result), []
             continue
         page, endpoint, problem = _read_list(source, request, result)
-        if endpoint is not None and endpoint.url not in visited:
+        if endpoint is not None and endpoint.key not in visited:
             queue.appendleft(endpoint)
         if page.more_articles:
             logger.warning(
@@ -179,27 +183,43 @@ def _walk_lists(
         room -= len(fresh)
         yield CrawledPage("list", None, result, problem), fresh
         if _keep_paging(mode, page.articles, known_by_url, since):
-            queue.extend(ListRequest(url, request.dialect) for url in page.next_pages if url not in visited)
+            queue.extend(following for following in page.following if following.key not in visited)
 
 
-def dialect_of(url: str, source: Source) -> Dialect:
-    """How a list URL that failed in an earlier run reads: as the source's named endpoint, or as the endpoint its
-    column page named (recognised by its shape), or as HTML."""
-    if source.list_api is not None and canonicalize_url(source.list_api.url) == url:
-        return source.list_api.dialect
+def _named_endpoint(source: Source) -> ListRequest | None:
+    api = source.list_api
+    if api is None:
+        return None
+    return ListRequest(canonicalize_url(api.url), api.dialect, None if api.form is None else tuple(api.form.items()))
+
+
+def _retried(url: str, source: Source, named: ListRequest | None) -> ListRequest:
+    """How a list URL that failed in an earlier run is read again: as the source's named endpoint, as the kind of
+    endpoint its shape says it is (the page that named it is not at hand), or as HTML."""
+    if named is not None and named.url == url:
+        return named
     found = find_endpoint(f"'{url}'", url)
-    return found.dialect if found is not None and urlsplit(found.url).path == urlsplit(url).path else "html"
+    same = found is not None and urlsplit(found.url).path == urlsplit(url).path
+    return ListRequest(url, found.dialect if found is not None and same else "html")
+
+
+class _ListRead(NamedTuple):
+    """What one list page offers: its articles, whether it held more than were read, and the requests after it."""
+
+    articles: list[ArticleLink]
+    more_articles: bool
+    following: list[ListRequest]
 
 
 def _read_list(
     source: Source, request: ListRequest, result: FetchResult
-) -> tuple[ListPage, ListRequest | None, Failure | None]:
+) -> tuple[_ListRead, ListRequest | None, Failure | None]:
     """One list page's articles and next pages, the data endpoint its script names (if any), and why a page
     with neither articles nor an endpoint is of no use, when its list is built by script."""
     body = result.body or b""
     if request.dialect != "html":
         data = read_data_page(body, request, hosts=source.allowed_hosts, max_articles=source.max_links_per_list_page)
-        return data, None, None
+        return _ListRead(data.articles, data.more_articles, [data.next] if data.next else []), None, None
     html = decode_html(body, result.headers.get("content-type"))
     page = parse_list_page(
         html,
@@ -217,7 +237,8 @@ def _read_list(
         problem = Failure(
             result.url, FailureKind.js_only_list, "no article links: the list is built by script from no known endpoint"
         )
-    return page, endpoint, problem
+    following = [ListRequest(url) for url in page.next_pages]
+    return _ListRead(page.articles, page.more_articles, following), endpoint, problem
 
 
 def _wanted(link: ArticleLink, window: tuple[date | None, date | None]) -> bool:

@@ -2,8 +2,8 @@
 
 A column page of many portals holds navigation and no article links: its list comes from a data endpoint that
 the page's script calls. :func:`find_endpoint` recognises the endpoint from the page (vocabularies in
-:mod:`ingest.cms`), whatever the site, and :func:`read_data_page` reads one answer of it as a :class:`ListPage`
-whose next pages are the endpoint's next pages. Dialects:
+:mod:`ingest.cms`), whatever the site, and :func:`read_data_page` reads one answer of it: its articles and the
+endpoint's next request. Dialects:
 
 * ``dataproxy``: Hanweb/jpaas ``module/web/jpage/dataproxy.jsp``, its ``columnid``/``unitid`` (and the other
   jpage parameters) taken from the page's script; an XML ``<datastore>`` of CDATA rows, paged by
@@ -36,11 +36,12 @@ from ingest.cms import (
     JSON_TITLE_KEYS,
     JSON_TOTAL_KEYS,
     JSON_URL_KEYS,
+    PAGE_PARAMS,
     TOTAL_RECORD,
 )
-from ingest.discover import ArticleLink, ListPage, canonicalize_url, parse_list_page
+from ingest.discover import ArticleLink, canonicalize_url, parse_list_page
 
-__all__ = ["Dialect", "ListRequest", "builds_by_script", "find_endpoint", "read_data_page"]
+__all__ = ["DataPage", "Dialect", "ListRequest", "builds_by_script", "find_endpoint", "read_data_page"]
 
 Dialect = Literal["html", "dataproxy", "json"]
 
@@ -50,10 +51,29 @@ _DEFAULT_PER_PAGE = 15  # jpage's default perPage
 
 @dataclass(frozen=True, slots=True)
 class ListRequest:
-    """A list page to read, and how its answer reads."""
+    """A list page to read, how its answer reads, and the form to POST for it (a search endpoint), if any."""
 
     url: str
     dialect: Dialect = "html"
+    form: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def key(self) -> str:
+        """What tells this request from others: its URL, and its form when it has one."""
+        return self.url if self.form is None else f"{self.url} {urlencode(self.form)}"
+
+    @property
+    def body(self) -> bytes | None:
+        return None if self.form is None else urlencode(self.form).encode("ascii")
+
+
+@dataclass(frozen=True, slots=True)
+class DataPage:
+    """One answer of a data endpoint: its articles, whether it held more than were read, and the next request."""
+
+    articles: list[ArticleLink]
+    more_articles: bool
+    next: ListRequest | None
 
 
 def find_endpoint(html: str, base_url: str) -> ListRequest | None:
@@ -74,12 +94,12 @@ def builds_by_script(html: str) -> bool:
 
 def read_data_page(
     body: bytes, request: ListRequest, *, hosts: Collection[str] | None = None, max_articles: int | None = None
-) -> ListPage:
+) -> DataPage:
     """The articles of one answer of a data endpoint and the endpoint's next page, if there is one."""
     text = body.decode("utf-8", errors="replace")
     if request.dialect == "dataproxy":
-        return _read_dataproxy(text, request.url, hosts, max_articles)
-    return _read_json(text, request.url, hosts, max_articles)
+        return _read_dataproxy(text, request, hosts, max_articles)
+    return _read_json(text, request, hosts, max_articles)
 
 
 # --- dataproxy ----------------------------------------------------------------------------------------------------
@@ -103,26 +123,31 @@ def _param_names(params: Mapping[str, str]) -> dict[str, str]:
     return {spelling.get(key, key): value for key, value in params.items()}
 
 
-def _read_dataproxy(text: str, url: str, hosts: Collection[str] | None, max_articles: int | None) -> ListPage:
+def _read_dataproxy(
+    text: str, request: ListRequest, hosts: Collection[str] | None, max_articles: int | None
+) -> DataPage:
     rows = "".join(DATASTORE_RECORD.findall(text))
+    url = request.url
     page = parse_list_page(f"<html><body><ul>{rows}</ul></body></html>", url, hosts=hosts, max_articles=max_articles)
     total = TOTAL_RECORD.search(text)
     query = dict(parse_qsl(urlsplit(url).query))
     start, end = _int(query.get("startrecord")), _int(query.get("endrecord"))
-    following: list[str] = []
+    following = None
     if total is not None and start is not None and end is not None and end < int(total.group(1)) and page.articles:
-        following.append(_with_params(url, {"startrecord": str(end + 1), "endrecord": str(2 * end - start + 1)}))
-    return ListPage(articles=page.articles, next_pages=following, more_articles=page.more_articles)
+        paging = {"startrecord": str(end + 1), "endrecord": str(2 * end - start + 1)}
+        following = ListRequest(_with_params(url, paging), "dataproxy", request.form)
+    return DataPage(page.articles, page.more_articles, following)
 
 
 # --- JSON lists ---------------------------------------------------------------------------------------------------
 
 
-def _read_json(text: str, url: str, hosts: Collection[str] | None, max_articles: int | None) -> ListPage:
+def _read_json(text: str, request: ListRequest, hosts: Collection[str] | None, max_articles: int | None) -> DataPage:
     try:
         data = json.loads(text)
     except ValueError:
-        return ListPage(articles=[], next_pages=[])
+        return DataPage([], False, None)
+    url = request.url
     allowed = {host.lower() for host in hosts} if hosts else {urlsplit(url).netloc.lower()}
     rows = _json_rows(data)
     articles: dict[str, ArticleLink] = {}
@@ -132,12 +157,17 @@ def _read_json(text: str, url: str, hosts: Collection[str] | None, max_articles:
             articles.setdefault(link.url, link)
     found = list(articles.values())
     more = max_articles is not None and len(found) > max_articles
-    page = _int(dict(parse_qsl(urlsplit(url).query)).get("page")) or 1
+    fields = request.form if request.form is not None else tuple(parse_qsl(urlsplit(url).query))
+    name, page = next(((k, int(v)) for k, v in fields if k.lower() in PAGE_PARAMS and v.isdigit()), ("page", 1))
     total = _json_total(data)
-    following = []
+    following = None
     if rows and (total is None or page * len(rows) < total):
-        following.append(_with_params(url, {"page": str(page + 1)}))
-    return ListPage(articles=found[:max_articles] if more else found, next_pages=following, more_articles=more)
+        if request.form is None:
+            following = ListRequest(_with_params(url, {name: str(page + 1)}), "json")
+        else:
+            form = (*((k, v) for k, v in request.form if k != name), (name, str(page + 1)))
+            following = ListRequest(url, "json", form)
+    return DataPage(found[:max_articles] if more else found, more, following)
 
 
 def _json_rows(data: object) -> list[Mapping[str, object]]:

@@ -36,9 +36,10 @@ _PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 class ListApi(BaseModel):
     """A column's list endpoint named by hand: where it is, how to ask it, and how its answer reads.
 
-    ``dialect``: ``dataproxy`` (Hanweb/jpaas XML recordsets, paged by startrecord/endrecord) or ``json`` (a JSON
-    list such as gkmlpt's, paged by ``page``). ``form`` is sent as a POST body (a search endpoint); without it
-    the endpoint is read with GET.
+    ``dialect``: ``dataproxy`` (Hanweb/jpaas XML recordsets, paged by startrecord/endrecord in the URL) or
+    ``json`` (a JSON list such as gkmlpt's, paged by a ``page``-like parameter, 1 when absent). ``form`` makes it a
+    POST search endpoint: the fields are sent as the request body (a JSON list's page parameter among them);
+    without it the endpoint is read with GET.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

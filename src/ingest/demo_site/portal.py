@@ -11,6 +11,8 @@ column lists come in every way the crawler must handle, each column one case:
 * ``/col/col104/`` 通知公告: behind a script challenge: always 412 and a script that sets a cookie;
 * ``/col/col105/`` 部门动态: the list is built by an inline script from an array; only a browser shows it;
 * ``/col/col106/`` 政策解读: lists one article that is a stub (a notice, no text);
+* ``POST /irs/front/search``: a search endpoint (form ``searchWord``, ``pageNo``) answering nested JSON with
+  string dates, for a source that names it in ``list_api``;
 * a second port that accepts connections and never answers (a blackholed host).
 
 Pages are plain functions of the articles (the TRS article renderer lays out the article pages); the server is
@@ -57,6 +59,7 @@ COLUMNS = (
     PortalColumn("stub", "政策解读", "/col/col106/index.html"),
 )
 BLACKHOLE_PATH = "/col/col107/index.html"
+SEARCH_PATH = "/irs/front/search"
 
 
 def portal_articles() -> dict[str, list[DemoArticle]]:
@@ -155,6 +158,17 @@ def gkmlpt_answer(base_url: str, articles: Sequence[DemoArticle], query: dict[st
     return json.dumps({"articles": rows, "total": len(articles), "page": page}, ensure_ascii=False).encode()
 
 
+def search_answer(base_url: str, articles: Sequence[DemoArticle], form: dict[str, str]) -> bytes | None:
+    """A TRS-style search endpoint's JSON: ``{"data": {"list": [...], "total": n}}``, two rows a page."""
+    if form.get("searchWord") != "政府工作报告":
+        return None
+    page = int(form.get("pageNo", "1"))
+    rows = [{"title": a.title, "url": base_url + a.path, "time": f"{a.published:%Y-%m-%d %H:%M:%S}"} for a in articles]
+    return json.dumps(
+        {"data": {"list": rows[(page - 1) * 2 : page * 2], "total": len(rows)}}, ensure_ascii=False
+    ).encode()
+
+
 def list_page(title: str, articles: Sequence[DemoArticle]) -> bytes:
     return _shell(title, f'<ul class="list">{"".join(_row(a) for a in articles)}</ul>')
 
@@ -198,10 +212,18 @@ class _Handler(BaseHTTPRequestHandler):
         """The site keeps its own request log (``PortalSite.requests``)."""
 
     def do_GET(self) -> None:
-        site = cast(_Server, self.server).site
         parts = urlsplit(self.path)
-        site.log(self.path, self.headers.get("Cookie"))
-        status, body, headers = site.answer(parts.path, dict(parse_qsl(parts.query)), self.headers.get("Cookie"))
+        self._answer(parts.path, dict(parse_qsl(parts.query)))
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        form = dict(parse_qsl(self.rfile.read(length).decode("utf-8")))
+        self._answer(urlsplit(self.path).path, form, post=True)
+
+    def _answer(self, path: str, fields: dict[str, str], *, post: bool = False) -> None:
+        site = cast(_Server, self.server).site
+        site.log(("POST " if post else "") + self.path, self.headers.get("Cookie"))
+        status, body, headers = site.answer(path, fields, self.headers.get("Cookie"), post=post)
         self.send_response(status)
         for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
             self.send_header(name, value)
@@ -240,7 +262,7 @@ class PortalSite:
         return self.base_url + next(c.path for c in COLUMNS if c.key == key)
 
     def requests(self) -> list[tuple[str, str | None]]:
-        """Every request so far: its path and query, and the Cookie header it carried."""
+        """Every request so far: its path and query (after "POST " for a POST), and the Cookie header it carried."""
         with self._lock:
             return list(self._requests)
 
@@ -248,8 +270,15 @@ class PortalSite:
         with self._lock:
             self._requests.append((path, cookie))
 
-    def answer(self, path: str, query: dict[str, str], cookie: str | None) -> tuple[int, bytes, dict[str, str]]:
-        """Status, body and headers for a GET of ``path``."""
+    def answer(
+        self, path: str, query: dict[str, str], cookie: str | None, *, post: bool = False
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """Status, body and headers for a GET of ``path`` (``query`` its parameters), or a POST (``query`` its form)."""
+        if post:
+            searched = search_answer(self.base_url, self.articles["dataproxy"], query) if path == SEARCH_PATH else None
+            if searched is None:
+                return 404, render_not_found(), {}
+            return 200, searched, {"Content-Type": "application/json; charset=utf-8"}
         if path == "/robots.txt":
             return 200, render_robots(), {"Content-Type": "text/plain; charset=utf-8"}
         columns = {c.key: c for c in COLUMNS}

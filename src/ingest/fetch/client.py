@@ -165,8 +165,12 @@ class Fetcher:
 
     # --- public API -------------------------------------------------------------------------------------------
 
-    def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
-        """Fetch ``url`` (following allowed redirects); never raises for network or server problems."""
+    def fetch(self, url: str, validators: Validators | None = None, *, form: bytes | None = None) -> FetchResult:
+        """Fetch ``url`` (following allowed redirects); never raises for network or server problems.
+
+        With ``form`` (an urlencoded body), the first request is a POST of it (a search endpoint); a redirect from
+        it is followed with a GET, as browsers do.
+        """
         started = datetime.now(UTC)
         attempts = 0
         current = url
@@ -186,7 +190,8 @@ class Fetcher:
                 else:
                     error = f"refused: {unsafe}" if unsafe is not None else str(disallowed)
                 return self._result(url, current, last, attempts, error=error, kind=kind, started=started)
-            last, used = self._exchange(url, current, validators, max_body=self.source.max_bytes, cut=False)
+            last, used = self._exchange(url, current, validators, max_body=self.source.max_bytes, cut=False, form=form)
+            form = None
             attempts += used
             location = last.headers.get("location")
             if last.error is not None or last.status not in _REDIRECT_STATUSES or not location:
@@ -254,13 +259,20 @@ class Fetcher:
         )
 
     def _exchange(
-        self, url: str, target: str, validators: Validators | None, *, max_body: int, cut: bool
+        self,
+        url: str,
+        target: str,
+        validators: Validators | None,
+        *,
+        max_body: int,
+        cut: bool,
+        form: bytes | None = None,
     ) -> tuple[_Attempt, int]:
         """Request ``target`` until it succeeds, fails for good, or the retries run out."""
         host = urlsplit(target).hostname or ""
         for attempt_number in range(1, self.source.max_retries + 2):
             self._limiter.wait(host)
-            attempt = self._attempt(url, target, validators, max_body=max_body, cut=cut)
+            attempt = self._attempt(url, target, validators, max_body=max_body, cut=cut, form=form)
             if not attempt.retryable or attempt_number == self.source.max_retries + 1:
                 return attempt, attempt_number
             time.sleep(self._retry_delay(attempt_number, attempt.retry_after))
@@ -272,13 +284,17 @@ class Fetcher:
         ceiling = min(MAX_BACKOFF, self._backoff_base * 2 ** (attempt_number - 1))
         return random.uniform(0.0, ceiling)  # full jitter: spreads out clients that failed together
 
-    def _attempt(self, url: str, target: str, validators: Validators | None, *, max_body: int, cut: bool) -> _Attempt:
+    def _attempt(
+        self, url: str, target: str, validators: Validators | None, *, max_body: int, cut: bool, form: bytes | None
+    ) -> _Attempt:
         """One request; a body over ``max_body`` is an error, or with ``cut`` is cut to its first ``max_body`` bytes."""
         request_headers = dict(self._client.headers)
         if validators is not None and validators.etag:
             request_headers["If-None-Match"] = validators.etag
         if validators is not None and validators.last_modified:
             request_headers["If-Modified-Since"] = validators.last_modified
+        if form is not None:
+            request_headers["Content-Type"] = "application/x-www-form-urlencoded"
         timeout = self.source.timeout
         deadline = time.monotonic() + timeout
         attempt = _Attempt()
@@ -287,7 +303,13 @@ class Fetcher:
         try:
             with (
                 request_budget(timeout) as budget,
-                self._client.stream("GET", target, headers=request_headers, timeout=httpx.Timeout(timeout)) as response,
+                self._client.stream(
+                    "GET" if form is None else "POST",
+                    target,
+                    headers=request_headers,
+                    content=form,
+                    timeout=httpx.Timeout(timeout),
+                ) as response,
             ):
                 budget.head_received()
                 attempt.status = response.status_code
@@ -330,6 +352,7 @@ class Fetcher:
                     body=bytes(received),
                     fetched_at=attempt.fetched_at,
                     request_headers=request_headers,
+                    request_body=form,
                     truncated=truncated,
                 )
         return attempt
