@@ -4,6 +4,7 @@ JS-only column, a stub and a blackholed host, each recognised from the pages and
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,33 @@ def test_a_post_search_endpoint_named_by_the_source_is_paged_through_its_form(
                 if record.rec_type == "request" and record.http_headers.protocol == "POST":
                     posted.append(unquote_plus(record.content_stream().read().decode("ascii")))
     assert posted == ["searchWord=政府工作报告&pageNo=1", "searchWord=政府工作报告&pageNo=2"]
+
+
+def test_an_ingest_run_over_the_faulty_columns_ends_completed_naming_each_kind_with_its_hint(
+    prefect_harness: None, portal: PortalSite, tmp_path: Path
+) -> None:
+    from bench.mirror import write_sources
+    from flows.ingest_flows import ingest
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from ingest.failures import HINTS
+
+    faulty = ["challenge", "js_only", "stub"]
+    source = source_for(
+        portal,
+        *(portal.url(key) for key in faulty),
+        portal.blackhole_url,
+        allowed_hosts=[portal.base_url.removeprefix("http://"), portal.blackhole_url.split("/")[2]],
+    )
+    write_sources(tmp_path / "sources.toml", [source])
+    state = ingest(sources_file=str(tmp_path / "sources.toml"), db=str(tmp_path / "w.duckdb"), return_state=True)
+    assert state.is_completed(), state.message
+    kinds = [FailureKind.waf_challenge, FailureKind.js_only_list, FailureKind.stub, FailureKind.timeout]
+    assert all(f"{kind} 1" in str(state.message) for kind in kinds), state.message
+    with get_client(sync_client=True) as client:
+        run = ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=run))
+    [summary] = [str(a.data) for a in artifacts if a.key is not None and a.key.startswith("summary-")]
+    for kind in kinds:
+        assert f"| {kind} | 1 | {HINTS[kind]} |" in summary

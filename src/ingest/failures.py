@@ -40,7 +40,7 @@ HINTS: dict[FailureKind, str] = {
     FailureKind.refused: "the connection was refused, dropped or cut short; check the site is up, then retry",
     FailureKind.dns: "the host name does not resolve; check the URL, or resolve it from mainland China",
     FailureKind.tls: "the TLS handshake failed; the site's certificate or protocol is unusable from here",
-    FailureKind.waf_challenge: 'a WAF answered with a script challenge; set render = "all" or use a proxy in China',
+    FailureKind.waf_challenge: "a WAF answered with a script challenge; fetch through a proxy in mainland China",
     FailureKind.blocked_status: "the site refuses this client; try a proxy in mainland China",
     FailureKind.stub: "an article page with almost no text (a notice, a bare link); check the column URL",
     FailureKind.js_only_list: 'the list is built by script; set render = "list", or name its endpoint in list_api',
