@@ -4,6 +4,7 @@ the browser makes going through the source's fetcher (rules, rate limit, archive
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -67,3 +68,20 @@ def test_a_page_the_fetcher_refuses_is_not_rendered(portal: PortalSite) -> None:
         elsewhere = renderer.render("http://127.0.0.2:9/col/col1/index.html")
     assert result.kind is FailureKind.waf_challenge
     assert elsewhere.kind is FailureKind.refused and "is not on allowed_hosts" in (elsewhere.error or "")
+
+
+def test_render_all_renders_the_articles_too(portal: PortalSite, warehouse: Warehouse) -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    from tests.conftest import load_once
+
+    outcome = load_once(warehouse, source_for(portal, portal.url("js_only"), render="all"))
+    assert outcome.summary.failures == []
+    assert loaded_urls(warehouse) == {portal.base_url + a.path for a in portal.articles["js_only"]}
+    rendered = []
+    for archive in warehouse.paths.archive.glob("*.warc.gz"):
+        with archive.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type == "response" and record.http_headers.get_header("x-rendered-by") == "chromium":
+                    rendered.append(urlsplit(record.rec_headers.get_header("WARC-Target-URI")).path)
+    assert rendered == ["/col/col105/index.html", portal.articles["js_only"][0].path]

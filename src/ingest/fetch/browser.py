@@ -113,9 +113,11 @@ class Renderer:
             self._call("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Request"}]}, session)
             self._call("Page.enable", {}, session)
             self._call("Page.navigate", {"url": url}, session, document=document, deadline=deadline)
+            if document and not document[0].ok:  # the fetcher's own failure: refused, blocked, a challenge …
+                return document[0]
             self._settle(session, document, deadline)
-            if not document or not document[0].ok:
-                return document[0] if document else _failed(url, started, "the browser loaded nothing")
+            if not document:
+                return _failed(url, started, "the browser requested no document")
             html = self._call(
                 "Runtime.evaluate",
                 {"expression": "document.documentElement.outerHTML", "returnByValue": True},
@@ -123,7 +125,9 @@ class Renderer:
                 document=document,
                 deadline=deadline,
             )["result"]["value"]
-        except (TimeoutError, WebSocketException, KeyError) as exc:
+        except TimeoutError as exc:
+            return _failed(url, started, f"rendering timed out: {exc}", FailureKind.timeout)
+        except (WebSocketException, KeyError) as exc:
             return _failed(url, started, f"rendering failed: {type(exc).__name__}: {exc}")
         finally:
             self._call("Target.closeTarget", {"targetId": target})
@@ -170,8 +174,9 @@ class Renderer:
                 self._event(incoming, session, document)
 
     def _receive(self, deadline: float | None) -> dict[str, Any]:
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
+        # without a page's deadline, a command gets as long as Chromium's start: it never waits for ever
+        left = (deadline or time.monotonic() + _START_TIMEOUT) - time.monotonic()
+        if left <= 0:
             raise TimeoutError("the page did not finish loading in time")
         incoming: dict[str, Any] = json.loads(self._socket.recv(timeout=left))
         return incoming
@@ -201,15 +206,13 @@ class Renderer:
         request_id, request = paused["requestId"], paused["request"]
         skipped = paused.get("resourceType") in _SKIPPED_RESOURCES or request["url"].endswith("/favicon.ico")
         if skipped or request.get("method") != "GET":
-            self._answer(
-                "Fetch.failRequest", {"requestId": request_id, "errorReason": "BlockedByClient"}, session, document
-            )
+            self._answer("Fetch.failRequest", {"requestId": request_id, "errorReason": "BlockedByClient"}, session)
             return True
         result = self._fetcher.fetch(request["url"])
         if not document and paused.get("resourceType") == "Document":
             document.append(result)
         if result.status is None or result.body is None:
-            self._answer("Fetch.failRequest", {"requestId": request_id, "errorReason": "Failed"}, session, document)
+            self._answer("Fetch.failRequest", {"requestId": request_id, "errorReason": "Failed"}, session)
             return True
         headers = [{"name": k, "value": v} for k, v in result.headers.items() if k not in _WIRE_HEADERS]
         answer = {
@@ -218,12 +221,13 @@ class Renderer:
             "responseHeaders": headers,
             "body": base64.b64encode(result.body).decode("ascii"),
         }
-        self._answer("Fetch.fulfillRequest", answer, session, document)
+        self._answer("Fetch.fulfillRequest", answer, session)
         return True
 
-    def _answer(self, method: str, params: dict[str, Any], session: str, document: list[FetchResult]) -> None:
-        # the page's other requests and its load event may arrive before this answer is acknowledged
-        self._call(method, params, session, document=document)
+    def _answer(self, method: str, params: dict[str, Any], session: str) -> None:
+        """Answer a paused request without waiting for the acknowledgement: waiting here, inside another call's
+        wait, would take that call's answer off the wire (the loops skip answers they do not wait for)."""
+        self._socket.send(json.dumps({"id": next(self._ids), "method": method, "params": params, "sessionId": session}))
 
     def _rendered(self, document: FetchResult, html: str) -> FetchResult:
         body = html.encode("utf-8")
@@ -246,5 +250,5 @@ class Renderer:
         )
 
 
-def _failed(url: str, started: datetime, error: str) -> FetchResult:
-    return FetchResult(url, url, None, {}, None, started, 0, error, None, FailureKind.http_error)
+def _failed(url: str, started: datetime, error: str, kind: FailureKind = FailureKind.http_error) -> FetchResult:
+    return FetchResult(url, url, None, {}, None, started, 0, error, None, kind)
