@@ -13,7 +13,8 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 setup: $(VENV)/.synced system-packages
 
-# Debian packages the tests need: headless Chromium and a CJK font render `ingest report` (tests/test_report.py).
+# Debian packages: headless Chromium and a CJK font render `ingest report` (tests/test_report.py) and the pages of
+# sources with render = "list"/"all" (tests/test_browser.py); nothing is downloaded at run time.
 # Installed when missing, as root or through sudo, so that CI on a new machine has them; the tests never skip.
 DEBIAN_PACKAGES := chromium fonts-noto-cjk
 system-packages:

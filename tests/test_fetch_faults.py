@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ingest.demo_site import DemoSite, Fault
+from ingest.failures import FailureKind
 from ingest.fetch import Fetcher, FetchResult, Validators, WarcArchive, read_record
 from tests.conftest import demo_source_for as source_for
 from tests.conftest import validators_of
@@ -209,9 +210,16 @@ def test_a_private_address_is_refused_before_any_connection(demo_site: DemoSite,
 
 
 def test_too_many_redirects(demo_site: DemoSite, tmp_path: Path) -> None:
-    demo_site.faults.add(Fault("redirect", path="/loop.html", location="/loop.html"))
+    demo_site.faults.add(Fault("redirect", path="/loop.html", location="/loop2.html"))
+    demo_site.faults.add(Fault("redirect", path="/loop2.html", location="/loop.html"))
     result = fetch(demo_site, "/loop.html", tmp_path)
     assert result.error == "more than 5 redirects" and result.attempts == 6
+
+
+def test_a_redirect_to_itself_is_followed_once(demo_site: DemoSite, tmp_path: Path) -> None:
+    demo_site.faults.add(Fault("redirect", path="/loop.html", location="/loop.html"))
+    result = fetch(demo_site, "/loop.html", tmp_path)
+    assert (result.error, result.kind, result.attempts) == ("redirects to itself", FailureKind.redirect_refused, 2)
 
 
 def test_conditional_requests_get_304_until_the_page_is_edited(demo_site: DemoSite, tmp_path: Path) -> None:

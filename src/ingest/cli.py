@@ -230,16 +230,21 @@ def reprocess(
 @app.command()
 @user_errors
 def demo(db: DbOption = DEFAULT_DB) -> None:
-    """Serve the bundled demo sites on 127.0.0.1:8765 and :8766, ingest them, and show what the warehouse holds."""
+    """Serve the bundled demo sites on 127.0.0.1:8765 to :8768, ingest them, and show what the warehouse holds."""
     from ingest.demo_site import DemoSite
+    from ingest.demo_site.portal import PortalSite
     from ingest.query import open_reader, run_query
 
     configure_prefect_environment()
     from flows.ingest_flows import ingest
 
     # the ports sources/demo.toml names
-    with DemoSite(port=8765) as site, DemoSite(port=8766, template="second") as second:
-        console.print(f"Demo sites serving at {site.base_url} and {second.base_url}")
+    with (
+        DemoSite(port=8765) as site,
+        DemoSite(port=8766, template="second") as second,
+        PortalSite(port=8767, blackhole_port=8768) as portal,
+    ):
+        console.print(f"Demo sites serving at {site.base_url}, {second.base_url} and {portal.base_url}")
         state = ingest(sources_file=str(DEMO_SOURCES), db=str(db), return_state=True)
     reports = _finish(state)
     if not any(report.versions_added or report.extractions_added for report in reports):
@@ -509,6 +514,8 @@ def _check_sources(path: Path, names: Sequence[str] | None) -> None:
     sources = load_sources(path)
     for name in names or ():
         select_source(sources, name)
+    for source in sources:
+        source.proxy_credentials()  # a missing variable or file is a one-line error now, not a failed run later
 
 
 def _finish(state: Any) -> list[Any]:

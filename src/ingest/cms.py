@@ -62,6 +62,34 @@ CREATE_PAGE_CALL = re.compile(r"(?<!function )\bcreatePageHTML\s*\(([^)]*)\)")
 DATASTORE_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL | re.IGNORECASE)
 
 
+# --- list data endpoints (lists a column page builds in script) ---------------------------------------------------
+# Hanweb/jpaas jpage: the column page's script names module/web/jpage/dataproxy.jsp and the column's parameters
+# (in a jpage({...}) call, an ajaxParam object, or the datastore's <nextgroup> link); the endpoint answers an XML
+# <datastore> of <record><![CDATA[<li>…]]></record> rows with <totalrecord>.
+DATAPROXY_URL = re.compile(r"""["'=]\s*([^"'\s<>]*?/module/web/jpage/dataproxy\.jsp[^"'\s<>]*)""", re.IGNORECASE)
+DATAPROXY_PARAM = re.compile(
+    r"""\b(columnid|unitid|webid|appid|col|path|sourcecontenttype|permissiontype|webname)["']?\s*[:=]\s*"""
+    r"""(?:"([^"]*)"|'([^']*)'|([^,;&}\s"']+))""",
+    re.IGNORECASE,
+)
+DATAPROXY_PER_PAGE = re.compile(r"""\bperpage["']?\s*[:=]\s*["']?(\d+)""", re.IGNORECASE)
+TOTAL_RECORD = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>", re.IGNORECASE)
+# Guangdong's gkmlpt (政府信息公开目录平台) behind every Guangdong prefecture and county portal: a JSON list API
+# at /gkmlpt/api/all/<column>?page=N&sid=<site>, {"articles": [{"url", "title", "first_publish_time"…}], "total"}.
+GKMLPT_API = re.compile(r"""["']([^"'\s<>]*/gkmlpt/api/[^"'\s<>]*)["']""", re.IGNORECASE)
+# What a JSON list answer calls its rows, their fields, and its total.
+JSON_LIST_KEYS = ("articles", "list", "data", "rows", "records", "items", "result", "results")
+JSON_URL_KEYS = ("url", "link", "href", "art_url", "linkurl", "docpuburl")
+JSON_TITLE_KEYS = ("title", "name", "doctitle")
+JSON_DATE_KEYS = ("first_publish_time", "publish_time", "date", "pubdate", "publishdate", "docreltime", "created_at")
+JSON_TOTAL_KEYS = ("total", "count", "totalcount", "total_count", "totalrecord")
+# Script that builds a list in the page: what marks a column page as rendered client-side.
+BUILDS_BY_SCRIPT = re.compile(
+    r"\.innerHTML\s*[+]?=|document\.write\s*\(|\.appendChild\s*\(|\.insertAdjacentHTML\s*\(|\$\.(?:ajax|get|post|getJSON)\s*\("
+    r"|\bfetch\s*\(|XMLHttpRequest|\.jpage\s*\(|\.html\s*\(",
+)
+
+
 # --- body containers ---------------------------------------------------------------------------------------------
 MARKED_BODY: Final = re.compile(
     r"(?:<!--\s*(?:ContentStart|ZJEG_RSS\.content\.begin|正文开始)\s*-->"

@@ -36,14 +36,14 @@ class FailureKind(StrEnum):
 
 
 HINTS: dict[FailureKind, str] = {
-    FailureKind.timeout: "the site answered too slowly; retry later or raise the source's timeout",
+    FailureKind.timeout: "no answer in time: a slow site, or one that drops foreign clients; retry, or use a proxy",
     FailureKind.refused: "the connection was refused, dropped or cut short; check the site is up, then retry",
     FailureKind.dns: "the host name does not resolve; check the URL, or resolve it from mainland China",
     FailureKind.tls: "the TLS handshake failed; the site's certificate or protocol is unusable from here",
-    FailureKind.waf_challenge: "a WAF answered with a challenge page; fetch from mainland China or through a browser",
+    FailureKind.waf_challenge: "a WAF answered with a script challenge; fetch through a proxy in mainland China",
     FailureKind.blocked_status: "the site refuses this client; try a proxy in mainland China",
-    FailureKind.stub: "the page is a stub (a link or a notice, no text); follow it to the real document",
-    FailureKind.js_only_list: "the list is built by JavaScript; set article_selector or find the list's data URL",
+    FailureKind.stub: "an article page with almost no text (a notice, a bare link); check the column URL",
+    FailureKind.js_only_list: 'the list is built by script; set render = "list", or name its endpoint in list_api',
     FailureKind.robots: "robots.txt disallows it or is unavailable; ask the site, or leave it out",
     FailureKind.too_large: "the response is larger than max_bytes; raise the source's max_bytes if it is wanted",
     FailureKind.not_found: "the page is gone (404/410); the list links to a dead page, nothing to do",

@@ -21,6 +21,7 @@ from ingest.metrics import Vocabulary
 from ingest.model import ExtractedDocument
 
 PARSE_BATCH_PAGES = 100  # pages per parse task: about a second of work, against milliseconds of task overhead
+STUB_CHARS = 40  # an article page with less text than this is a stub: a notice, a redirect page, a bare link
 
 Window = tuple[date | None, date | None]
 """Publication days a load keeps: (since, until), either None for no bound."""
@@ -111,6 +112,9 @@ def _parse_job(
         )
     except Exception as exc:  # one malformed page must not stop the run; it is logged as failed
         return Failure(job.url, FailureKind.parse_error, f"extraction failed: {type(exc).__name__}: {exc}")
+    text = "".join(extracted.document.text.split())
+    if len(text) < STUB_CHARS:
+        return Failure(job.url, FailureKind.stub, f"an article page with {len(text)} characters of text")
     if not _in_window(extracted, *window):
         batch.outside_window += 1
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from ingest.discover import ArticleLink
 from ingest.extract import EXTRACTOR_VERSION
 from ingest.failures import Failure, FailureKind
 from ingest.fetch import Fetcher, WarcArchive
+from ingest.fetch.browser import Renderer
 from ingest.load.apply import LoadReport
 from ingest.load.package import PackageWriter
 from ingest.load.staging import StagedRows, fetch_log_row, url_state_row
@@ -136,7 +138,11 @@ def fetch(
     source = request.source
     fetched = FetchedLoad(window=request.window)
     retry = request.refetch != "none"
-    with WarcArchive(warehouse.paths.archive, name=plan.load_id) as archive, Fetcher(source, archive) as fetcher:
+    with (
+        WarcArchive(warehouse.paths.archive, name=plan.load_id) as archive,
+        Fetcher(source, archive) as fetcher,
+        Renderer(fetcher, archive) if source.render != "none" else nullcontext() as renderer,
+    ):
         pages = crawl(
             source,
             fetcher,
@@ -147,6 +153,7 @@ def fetch(
             retry_lists=plan.memory.retry_lists if retry else (),
             retry_articles=plan.memory.retry_articles if retry else (),
             recheck_known=retry,
+            renderer=renderer,
         )
         for done, page in enumerate(pages, start=1):
             _sort_page(fetched, source, page)
@@ -284,7 +291,7 @@ def preview_backfill(
 def _sort_page(fetched: FetchedLoad, source: Source, page: CrawledPage) -> None:
     """File one crawled page: a row to stage now, a failure, or a response to parse."""
     result = page.result
-    failure = result.failure
+    failure = page.failure
     if page.role == "list":
         fetched.list_pages += 1
     elif failure is None and result.not_modified:

@@ -16,10 +16,11 @@ Everything but ``name``, ``region`` and ``start_urls`` has a default; ``allowed_
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -27,6 +28,32 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ingest.errors import ConfigError
 
 DEFAULT_USER_AGENT = "ingest-reports/0.1 (+https://github.com/; government report ingestion for research)"
+
+
+_PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+class ListApi(BaseModel):
+    """A column's list endpoint named by hand: where it is, how to ask it, and how its answer reads.
+
+    ``dialect``: ``dataproxy`` (Hanweb/jpaas XML recordsets, paged by startrecord/endrecord in the URL) or
+    ``json`` (a JSON list such as gkmlpt's, paged by a ``page``-like parameter, 1 when absent). ``form`` makes it a
+    POST search endpoint: the fields are sent as the request body (a JSON list's page parameter among them);
+    without it the endpoint is read with GET.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: str
+    dialect: Literal["dataproxy", "json"]
+    form: dict[str, str] | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise ValueError(f"list_api URL {url!r} is not an http(s) URL")
+        return url
 
 
 class Source(BaseModel):
@@ -50,6 +77,33 @@ class Source(BaseModel):
     max_articles_per_run: Annotated[int, Field(ge=1)] = 5000  # articles one run fetches; the rest wait for the next
     article_selector: str | None = None  # optional XPath/CSS override for article links on list pages
     next_page_selector: str | None = None  # optional XPath/CSS override for the next list page
+    list_api: ListApi | None = None  # the column's data endpoint, named when it cannot be recognised from the page
+    proxy: str | None = None  # http://, https:// or socks5:// proxy every request of the source goes through
+    proxy_credentials_env: str | None = None  # environment variable holding the proxy's "user:password"
+    proxy_credentials_file: Path | None = None  # file holding the proxy's "user:password" (first line)
+    render: Literal["none", "list", "all"] = "none"  # pages rendered in headless Chromium: none, list pages, all
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, proxy: str | None) -> str | None:
+        if proxy is None:
+            return None
+        parts = urlsplit(proxy)
+        if parts.scheme not in _PROXY_SCHEMES or not parts.hostname:
+            raise ValueError(f"proxy {proxy!r} is not a {', '.join(_PROXY_SCHEMES)} URL")
+        if "@" in parts.netloc:
+            raise ValueError(
+                "the proxy URL carries credentials; give them through proxy_credentials_env or proxy_credentials_file"
+            )
+        return proxy
+
+    @model_validator(mode="after")
+    def _one_credentials_source(self) -> Self:
+        if self.proxy_credentials_env and self.proxy_credentials_file:
+            raise ValueError("give proxy_credentials_env or proxy_credentials_file, not both")
+        if (self.proxy_credentials_env or self.proxy_credentials_file) and not self.proxy:
+            raise ValueError("proxy credentials are given but no proxy")
+        return self
 
     @field_validator("start_urls")
     @classmethod
@@ -79,6 +133,27 @@ class Source(BaseModel):
         netloc = parts.netloc.lower().rsplit("@", 1)[-1]
         host = parts.hostname or ""
         return netloc in self.allowed_hosts or host in self.allowed_hosts
+
+    def proxy_credentials(self) -> tuple[str, str] | None:
+        """The proxy's user name and password, read from the environment or the file the source names.
+
+        Raises ConfigError when the variable or file is missing or holds no ``user:password``.
+        """
+        if self.proxy_credentials_env:
+            value = os.environ.get(self.proxy_credentials_env)
+            where = f"environment variable {self.proxy_credentials_env}"
+        elif self.proxy_credentials_file:
+            where = f"proxy credentials file {self.proxy_credentials_file}"
+            try:
+                value = (self.proxy_credentials_file.read_text(encoding="utf-8").splitlines() or [""])[0]
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"source {self.name}: {where} cannot be read: {exc}") from None
+        else:
+            return None
+        user, colon, password = (value or "").strip().partition(":")
+        if not value or not colon or not user:
+            raise ConfigError(f"source {self.name}: {where} does not hold the proxy's user:password")
+        return user, password
 
 
 def load_sources(path: Path) -> list[Source]:

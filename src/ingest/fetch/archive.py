@@ -84,9 +84,11 @@ class WarcArchive:
         body: bytes,
         fetched_at: datetime,
         request_headers: Mapping[str, str] | None = None,
+        request_body: bytes | None = None,
         truncated: Truncation | None = None,
     ) -> WarcRef:
-        """Archive one response (and the request that produced it, when ``request_headers`` are given)."""
+        """Archive one response (and the request that produced it, when ``request_headers`` are given: a GET, or
+        a POST of ``request_body``)."""
         if fetched_at.tzinfo is None:
             raise ValueError("fetched_at must be timezone-aware")
         warc_date = fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -107,8 +109,10 @@ class WarcArchive:
             request = self._writer.create_warc_record(
                 final_url,
                 "request",
+                payload=io.BytesIO(request_body or b""),
+                length=len(request_body or b""),
                 warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id},
-                http_headers=_request_headers(final_url, request_headers),
+                http_headers=_request_headers(final_url, request_headers, "GET" if request_body is None else "POST"),
             )
         with self._lock:
             offset = self._file.tell()
@@ -175,11 +179,11 @@ def _response_headers(status: int, headers: Mapping[str, str], body_length: int)
     return StatusAndHeaders(f"{status} {phrase}".strip(), items, protocol="HTTP/1.1")
 
 
-def _request_headers(url: str, headers: Mapping[str, str]) -> StatusAndHeaders:
+def _request_headers(url: str, headers: Mapping[str, str], method: str) -> StatusAndHeaders:
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     items = [("Host", parts.netloc), *((name, value) for name, value in headers.items() if name.lower() != "host")]
-    return StatusAndHeaders(f"GET {target} HTTP/1.1", items, is_http_request=True)
+    return StatusAndHeaders(f"{method} {target} HTTP/1.1", items, is_http_request=True)
 
 
 def _header_dict(items: list[tuple[str, str]]) -> dict[str, str]:

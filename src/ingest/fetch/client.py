@@ -11,7 +11,10 @@ every URL, successful or not:
   a body larger than ``max_bytes`` (decoded: each Content-Encoding layer is bounded, two at most) is abandoned;
   each attempt has one deadline of ``timeout`` seconds over connect, headers and body, and a head of 64 KB at most;
 * safety: only http(s) URLs on the source's allowed hosts; redirects are followed by hand (at most five), each
-  hop checked like the first, so a redirect off the allowed hosts or to a private address is refused;
+  hop checked like the first, so a redirect off the allowed hosts or to a private address is refused; a source's
+  ``proxy`` gets only requests that passed these checks;
+* WAFs: the client's cookie jar lasts the run, and a redirect to the same URL (a WAF setting its cookie) is
+  followed once; a 412 or a page that is only a cookie-setting script is a ``waf_challenge`` (:mod:`.waf`);
 * conditional requests: validators from an earlier fetch become If-None-Match/If-Modified-Since; a 304 comes
   back as a result with status 304 and no body;
 * archive: every response that has a status is written to the :class:`WarcArchive`, with its request.
@@ -39,6 +42,7 @@ from ingest.fetch.deadline import HeadTooLargeError, deadline_transport, request
 from ingest.fetch.decoding import DecodingError, TooLargeError, TooManyLayersError, content_codings, decode
 from ingest.fetch.politeness import RateLimiter, RobotsPolicy, parse_retry_after
 from ingest.fetch.safety import refusal, without_userinfo
+from ingest.fetch.waf import challenge
 from ingest.sources import Source
 
 __all__ = ["MAX_REDIRECTS", "RETRY_AFTER_CAP", "FetchResult", "Fetcher", "Validators"]
@@ -136,7 +140,7 @@ class Fetcher:
         self._robots_guard = threading.Lock()
         limits = httpx.Limits(max_connections=source.max_concurrency, max_keepalive_connections=4)
         self._client = httpx.Client(
-            transport=transport or deadline_transport(limits),
+            transport=transport or deadline_transport(limits, _proxy(source)),
             follow_redirects=False,
             trust_env=False,  # an environment proxy would bypass the address checks
             headers={
@@ -161,32 +165,45 @@ class Fetcher:
 
     # --- public API -------------------------------------------------------------------------------------------
 
-    def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
-        """Fetch ``url`` (following allowed redirects); never raises for network or server problems."""
+    def fetch(self, url: str, validators: Validators | None = None, *, form: bytes | None = None) -> FetchResult:
+        """Fetch ``url`` (following allowed redirects); never raises for network or server problems.
+
+        With ``form`` (an urlencoded body), the first request is a POST of it (a search endpoint); a redirect from
+        it is followed with a GET, as browsers do.
+        """
         started = datetime.now(UTC)
         attempts = 0
         current = url
         last: _Attempt | None = None
+        looped = False
         for hop in range(MAX_REDIRECTS + 1):
             unsafe = refusal(current, self.source)
-            disallowed = self._robots_refusal(current) if unsafe is None else None
+            disallowed, robots_kind = self._robots_refusal(current) if unsafe is None else (None, None)
             if unsafe is not None or disallowed is not None:
-                kind = FailureKind.robots if unsafe is None else FailureKind.refused
+                kind = robots_kind or FailureKind.refused
                 if current != without_userinfo(current):
                     kind = FailureKind.userinfo
                 current = without_userinfo(current)  # neither the failure nor final_url keeps a secret
                 if hop > 0:
                     error = f"redirect to {current} refused: {unsafe or disallowed}"
-                    kind = FailureKind.redirect_refused if kind is FailureKind.refused else kind
+                    kind = FailureKind.redirect_refused if unsafe is not None and kind is FailureKind.refused else kind
                 else:
                     error = f"refused: {unsafe}" if unsafe is not None else str(disallowed)
                 return self._result(url, current, last, attempts, error=error, kind=kind, started=started)
-            last, used = self._exchange(url, current, validators, max_body=self.source.max_bytes, cut=False)
+            last, used = self._exchange(url, current, validators, max_body=self.source.max_bytes, cut=False, form=form)
+            form = None
             attempts += used
             location = last.headers.get("location")
             if last.error is not None or last.status not in _REDIRECT_STATUSES or not location:
                 return self._result(url, current, last, attempts, error=last.error, kind=last.kind, started=started)
-            current = urljoin(current, location.strip())
+            target = urljoin(current, location.strip())
+            if target == current:
+                # An edge WAF's first answer: a redirect to the same URL that sets a cookie, followed once with it.
+                if looped:
+                    error, kind = _redirect_loop(last)
+                    return self._result(url, current, last, attempts, error=error, kind=kind, started=started)
+                looped = True
+            current = target
         error = f"more than {MAX_REDIRECTS} redirects"
         return self._result(
             url, current, last, attempts, error=error, kind=FailureKind.redirect_refused, started=started
@@ -229,7 +246,10 @@ class Fetcher:
     ) -> FetchResult:
         if last is None:
             return FetchResult(url, final_url, None, {}, None, started, attempts, error, None, kind)
-        if error is None and last.status is not None and not (200 <= last.status < 300 or last.status == 304):
+        waf = challenge(last.status, last.body) if error is None else None
+        if waf is not None:
+            error, kind = waf, FailureKind.waf_challenge
+        elif error is None and last.status is not None and not (200 <= last.status < 300 or last.status == 304):
             error, kind = f"HTTP {last.status}", status_kind(last.status)
         if error is not None and attempts > 1 and last.retryable:
             error = f"{error} (gave up after {attempts} attempts)"
@@ -239,13 +259,20 @@ class Fetcher:
         )
 
     def _exchange(
-        self, url: str, target: str, validators: Validators | None, *, max_body: int, cut: bool
+        self,
+        url: str,
+        target: str,
+        validators: Validators | None,
+        *,
+        max_body: int,
+        cut: bool,
+        form: bytes | None = None,
     ) -> tuple[_Attempt, int]:
         """Request ``target`` until it succeeds, fails for good, or the retries run out."""
         host = urlsplit(target).hostname or ""
         for attempt_number in range(1, self.source.max_retries + 2):
             self._limiter.wait(host)
-            attempt = self._attempt(url, target, validators, max_body=max_body, cut=cut)
+            attempt = self._attempt(url, target, validators, max_body=max_body, cut=cut, form=form)
             if not attempt.retryable or attempt_number == self.source.max_retries + 1:
                 return attempt, attempt_number
             time.sleep(self._retry_delay(attempt_number, attempt.retry_after))
@@ -257,13 +284,17 @@ class Fetcher:
         ceiling = min(MAX_BACKOFF, self._backoff_base * 2 ** (attempt_number - 1))
         return random.uniform(0.0, ceiling)  # full jitter: spreads out clients that failed together
 
-    def _attempt(self, url: str, target: str, validators: Validators | None, *, max_body: int, cut: bool) -> _Attempt:
+    def _attempt(
+        self, url: str, target: str, validators: Validators | None, *, max_body: int, cut: bool, form: bytes | None
+    ) -> _Attempt:
         """One request; a body over ``max_body`` is an error, or with ``cut`` is cut to its first ``max_body`` bytes."""
         request_headers = dict(self._client.headers)
         if validators is not None and validators.etag:
             request_headers["If-None-Match"] = validators.etag
         if validators is not None and validators.last_modified:
             request_headers["If-Modified-Since"] = validators.last_modified
+        if form is not None:
+            request_headers["Content-Type"] = "application/x-www-form-urlencoded"
         timeout = self.source.timeout
         deadline = time.monotonic() + timeout
         attempt = _Attempt()
@@ -272,7 +303,13 @@ class Fetcher:
         try:
             with (
                 request_budget(timeout) as budget,
-                self._client.stream("GET", target, headers=request_headers, timeout=httpx.Timeout(timeout)) as response,
+                self._client.stream(
+                    "GET" if form is None else "POST",
+                    target,
+                    headers=request_headers,
+                    content=form,
+                    timeout=httpx.Timeout(timeout),
+                ) as response,
             ):
                 budget.head_received()
                 attempt.status = response.status_code
@@ -315,17 +352,19 @@ class Fetcher:
                     body=bytes(received),
                     fetched_at=attempt.fetched_at,
                     request_headers=request_headers,
+                    request_body=form,
                     truncated=truncated,
                 )
         return attempt
 
     # --- robots.txt -------------------------------------------------------------------------------------------
 
-    def _robots_refusal(self, url: str) -> str | None:
+    def _robots_refusal(self, url: str) -> tuple[str | None, FailureKind | None]:
+        """Why robots.txt keeps ``url`` out, and as what kind of failure (a host that never answered: its own)."""
         policy = self._robots_policy(url)
         if policy.allows(url, self.source.user_agent):
-            return None
-        return policy.reason or "disallowed by robots.txt"
+            return None, None
+        return policy.reason or "disallowed by robots.txt", policy.kind
 
     def _robots_policy(self, url: str) -> RobotsPolicy:
         """The robots.txt rules of ``url``'s origin, fetched on first use; other threads wait for that fetch."""
@@ -356,6 +395,8 @@ class Fetcher:
             if attempt.status in _REDIRECT_STATUSES and location:
                 current = urljoin(current, location.strip())
                 continue
+            if attempt.status is None and attempt.error is not None:
+                return RobotsPolicy.unreachable(attempt.error, attempt.kind or FailureKind.refused)
             if attempt.status is not None and attempt.error is not None and attempt.status < 400:
                 return RobotsPolicy.from_response(404, "")  # cut short or undecodable: read as no rules
             text = (attempt.body or b"").decode("utf-8", errors="replace")
@@ -402,6 +443,20 @@ def _read_body(
         attempt.error, attempt.kind = str(exc), _decoding_kind(exc)
         return "unspecified"
     return None
+
+
+def _proxy(source: Source) -> httpx.Proxy | None:
+    """The source's proxy with its credentials, read now so that they live only in this process's memory."""
+    if source.proxy is None:
+        return None
+    return httpx.Proxy(source.proxy, auth=source.proxy_credentials())
+
+
+def _redirect_loop(last: _Attempt) -> tuple[str, FailureKind]:
+    """A second redirect to the same URL: a WAF whose cookie did not satisfy it, or a plain loop."""
+    if "set-cookie" in last.headers:
+        return "redirects to itself again although its cookie was sent", FailureKind.waf_challenge
+    return "redirects to itself", FailureKind.redirect_refused
 
 
 def _content_length(headers: dict[str, str]) -> int | None:

@@ -119,18 +119,31 @@ class _BudgetBackend(httpcore.NetworkBackend):
 
 
 class _DeadlineTransport(httpx.HTTPTransport):
-    def __init__(self, limits: httpx.Limits) -> None:
+    def __init__(self, limits: httpx.Limits, proxy: httpx.Proxy | None) -> None:
         super().__init__(limits=limits, trust_env=False)
-        # httpx offers no way to choose httpcore's network backend: its pool is replaced before any use.
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_BudgetBackend(),
+        # httpx offers no way to choose httpcore's network backend: its pool is replaced before any use, by the
+        # same pool httpx would build for the proxy (or none), on the budgeted backend, so that the connection to
+        # a proxy keeps to the request's deadline too.
+        pool: dict[str, Any] = {
+            "ssl_context": httpx.create_ssl_context(trust_env=False),
+            "max_connections": limits.max_connections,
+            "max_keepalive_connections": limits.max_keepalive_connections,
+            "keepalive_expiry": limits.keepalive_expiry,
+            "network_backend": _BudgetBackend(),
+        }
+        if proxy is None:
+            self._pool = httpcore.ConnectionPool(**pool)
+            return
+        url = httpcore.URL(
+            scheme=proxy.url.raw_scheme, host=proxy.url.raw_host, port=proxy.url.port, target=proxy.url.raw_path
         )
+        if proxy.url.scheme in ("http", "https"):
+            self._pool = httpcore.HTTPProxy(proxy_url=url, proxy_auth=proxy.raw_auth, **pool)
+        else:  # socks5, socks5h (Source validates the scheme)
+            self._pool = httpcore.SOCKSProxy(proxy_url=url, proxy_auth=proxy.raw_auth, **pool)
 
 
-def deadline_transport(limits: httpx.Limits) -> httpx.BaseTransport:
-    """An HTTP transport whose requests keep to the deadline and head cap of the thread's :func:`request_budget`."""
-    return _DeadlineTransport(limits)
+def deadline_transport(limits: httpx.Limits, proxy: httpx.Proxy | None = None) -> httpx.BaseTransport:
+    """An HTTP transport whose requests keep to the deadline and head cap of the thread's :func:`request_budget`,
+    sent through ``proxy`` when one is given."""
+    return _DeadlineTransport(limits, proxy)

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 from protego import Protego
 
+from ingest.failures import FailureKind
+
 __all__ = ["CRAWL_DELAY_CAP", "RateLimiter", "RobotsPolicy", "parse_retry_after"]
 
 CRAWL_DELAY_CAP = 60.0  # seconds; a larger Crawl-delay would stall a scheduled run, so it is capped
@@ -52,6 +54,14 @@ class RobotsPolicy:
     rules: Protego | None  # None: no usable robots.txt, so nothing is allowed or everything is
     allow_all: bool
     reason: str | None = None  # why everything is refused, when it is
+    kind: FailureKind = FailureKind.robots  # what a refusal counts as: robots, or the host's own failure
+
+    @classmethod
+    def unreachable(cls, error: str, kind: FailureKind) -> RobotsPolicy:
+        """Policy for a host whose robots.txt got no response at all: the site is skipped, counted as ``kind``."""
+        return cls(
+            rules=None, allow_all=False, reason=f"robots.txt unavailable ({error}); the site is skipped", kind=kind
+        )
 
     @classmethod
     def from_response(cls, status: int | None, text: str) -> RobotsPolicy:
