@@ -52,7 +52,7 @@ class Metric:
     indicator: str | None  # code from the indicator vocabulary, None when unmatched
     name: str  # the indicator's name as written
     region: str | None
-    period: str | None  # "2020" or "2016-2020"
+    period: str | None  # "2020", "2016-2020", or the first months of a year "2016-01/2016-10"
     kind: MetricKind
     measure: Measure
     basis: Basis

@@ -157,6 +157,7 @@ class _Reading:
     name: str
     sentence: tuple[int, int]
     shares_verb: bool = False  # one of a list under one name and verb: "增长2%和6%"
+    inherited: bool = False  # it names nothing: its name is the figure's before ("…20366元，同比增长5.3%")
     indicator: str | None = None
     period: str | None = None
     kind: MetricKind = "actual"
@@ -187,18 +188,20 @@ class _Reader:
     def read(self, figures: list[RawFigure]) -> list[_Reading]:
         readings: list[_Reading] = []
         group: list[_Reading] = []  # figures sharing one name and verb
+        sentence_from = 0  # where the readings of the current sentence start
         pair_years: dict[str, str] = {}  # "由2002年7703元增加到2007年…，…由2476元增加到4140元": years of each end
         previous: _Reading | None = None
         for figure in figures:
             sentence = self.layout.sentence(figure.start)
             if previous is not None and previous.sentence != sentence:
-                self._close(group)
+                self._close(group, readings[sentence_from : len(readings) - len(group)])
                 group, pair_years, previous = [], {}, None
+                sentence_from = len(readings)
             reading = self._read(figure, sentence, previous)
             if reading.shares_verb:
                 group.append(reading)
             else:
-                self._close(group)
+                self._close(group, readings[sentence_from : len(readings) - len(group)])
                 group = [reading]
             if reading.left.role and reading.left.time:
                 pair_years[reading.left.role] = reading.left.time
@@ -206,7 +209,7 @@ class _Reader:
                 reading.left.time = pair_years[reading.left.role]
             readings.append(reading)
             previous = reading
-        self._close(group)
+        self._close(group, readings[sentence_from : len(readings) - len(group)])
         for reading in readings:
             self._date(reading)
         return readings
@@ -230,6 +233,7 @@ class _Reader:
         if not name and not topic and previous is not None:  # "、增长71%": the name of the figure before
             reading.name = previous.name
             reading.indicator = previous.indicator
+            reading.inherited = True
             if not left.has_verb:  # "下降2.6%、3.1%", "增长7%以上、力争8%": the verb is shared too
                 _share_verb(left, previous.left)
                 reading.shares_verb = True
@@ -257,11 +261,16 @@ class _Reader:
             code = found[0] if found else None
         return code
 
-    def _close(self, group: list[_Reading]) -> None:
-        """Give each figure of "A和B增长2%和6%" its own name when the shared name splits into as many."""
+    def _close(self, group: list[_Reading], before: list[_Reading]) -> None:
+        """Give each figure of a value list its own name: "A和B增长2%和6%" when the shared name splits into as many,
+        and "A 42038元，B 20366元，同比增长5.3%和6.4%" (no 分别) when the list names nothing and the sentence named
+        as many subjects before it (``before``: the sentence's readings before the group)."""
         if len(group) < 2 or group[0].figure.form == "ratio":
             return
         names = _split_name(group[0].name, len(group))
+        if names is None and group[0].inherited:
+            subjects = list(dict.fromkeys(r.name for r in before if not r.inherited))
+            names = subjects if len(subjects) == len(group) else None
         if names is None:
             return
         for reading, name in zip(group, names, strict=True):
@@ -281,6 +290,9 @@ class _Reader:
         written = _period_of(left.time, time) if left.time else None
         lead = paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
         cue = (Cue(written) if written else context.NO_CUE) or clause_cues.last or sentence_cues.last or lead
+        if _ends_by(sentence.words.part_year, figure.start):
+            self._date_months(reading, cue, sentence.words)
+            return
         in_target_list = paragraph.targets_from is not None and paragraph.targets_from <= figure.start
         target_cue = left.target or in_target_list or _ends_by(sentence.words.target, figure.start)
         estimate_cue = left.estimate or _ends_by(sentence.words.estimate, figure.start)
@@ -342,6 +354,16 @@ class _Reader:
             reading.kind = "target" if period.last >= time.report_year else ("estimate" if estimate_cue else "actual")
         else:
             reading.kind = "target" if target_cue else ("estimate" if estimate_cue else "actual")
+
+    def _date_months(self, reading: _Reading, cue: Cue, words: WordCues) -> None:
+        """ "1-10月，…完成246.79亿元": an outcome of those months, of the year written or else the report's (months
+        are reported once they are over), and not the year's indicator."""
+        year = cue.period.last if cue.period is not None and not cue.is_span else self.time.report_year
+        reading.period = None if year is None else Period(year, year, words.months).label()
+        reading.indicator = None
+        reading.kind = (
+            "estimate" if reading.left.estimate or _ends_by(words.estimate, reading.figure.start) else "actual"
+        )
 
     def _sentence(self, span: tuple[int, int]) -> _Sentence:
         start, end = span
