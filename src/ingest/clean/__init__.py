@@ -49,7 +49,7 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
     if root is None:
         return CleanDocument(text="", url=url, canonical_url=url)
     strip_invisible(root)
-    metadata = read_metadata(root, url)
+    metadata = read_metadata(root, url, html)
     body = find_body(root, html, _parse_visible_fragment)
     prune_chrome(body)
     lines = finish_lines(render_blocks(body), metadata.title)
