@@ -53,7 +53,7 @@ def extract_clean(
     document: CleanDocument, *, region: str | None = None, vocabulary: Vocabulary | None = None
 ) -> ExtractedDocument:
     """Sections and metrics of an already clean document."""
-    sections = split_sections(document.text)
+    sections = split_sections(document.text, document.title, document.heading_lines)
     published = document.published_at.date() if document.published_at else None
     metrics = extract_metrics(
         document.text,

@@ -29,6 +29,7 @@ class CleanDocument:
     source: str | None = None  # 来源 / ContentSource
     editor: str | None = None  # 责任编辑
     column: str | None = None  # ColumnName / breadcrumb leaf
+    heading_lines: frozenset[int] = frozenset()  # lines of text the page set as headings (h1–h6, all bold)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,8 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
     prune_chrome(body)
     lines = finish_lines(render_blocks(body), metadata.title)
     return CleanDocument(
-        text="\n".join(lines),
+        text="\n".join(line.text for line in lines),
+        heading_lines=frozenset(index for index, line in enumerate(lines) if line.kind == "heading"),
         url=url,
         canonical_url=metadata.canonical_url,
         title=metadata.title,
@@ -72,7 +73,7 @@ def clean_text(text: str, url: str | None = None) -> CleanDocument:
     for line in lines:
         if is_info_line(line):
             info = info.merged(read_info_fields(line))
-    kept = finish_lines(Block(line) for line in lines)
+    kept = [line.text for line in finish_lines(Block(line) for line in lines)]
     return CleanDocument(
         text="\n".join(kept),
         url=url,

@@ -14,9 +14,11 @@ Publication time: the day the page shows the reader wins (eval/GOLD.md): an info
 发文日期：, 生成日期：, 时间：, 日期：, in any of the forms ``ingest.chinese`` reads), else a date in the elements
 right after the title's, else an e-paper's issue-date bar, else the time a WeChat script writes (``ingest.cms``);
 then meta PubDate, publishdate, firstpublishedtime, publishtime, pubtime, article:published_time, which also
-give the time of day when they agree with the shown day. Source: meta ContentSource, then 来源： (信息来源：, 文章来源：; never 资料来源：).
-Editor: 责任编辑： / 责编：. Column: meta ColumnName, then the breadcrumb's last entry. Canonical URL:
-``<link rel="canonical">`` resolved against the page URL, else the page URL.
+give the time of day when they agree with the shown day.
+
+Source: meta ContentSource, then 来源： (信息来源：, 文章来源：; never 资料来源：). Editor: 责任编辑： / 责编：.
+Column: meta ColumnName, then the breadcrumb's last entry. Canonical URL: ``<link rel="canonical">`` resolved
+against the page URL, else the page URL.
 """
 
 from __future__ import annotations
