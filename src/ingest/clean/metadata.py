@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -130,7 +131,7 @@ def read_metadata(root: Element, url: str | None, html_source: str = "") -> Page
     visible = (
         info.published_at
         or (_date_under_title(shown) if shown is not None else None)
-        or next(filter(None, (find_datetime(normalize_inline(element_text(e))) for e in landmarks.issue_dates)), None)
+        or _issue_date(root)
         or _script_time(html_source)
     )
     tagged = next((found for key in _PUBLISHED_META if (found := parse_datetime(meta.get(key, ""))) is not None), None)
@@ -177,36 +178,45 @@ def _meta_tags(root: Element) -> dict[str, str]:
 def _title(root: Element, meta: dict[str, str], candidates: list[Element]) -> tuple[str | None, Element | None]:
     """The title, and the element that shows it on the page (where the date under the title is looked for)."""
     site_name = meta.get("sitename")
-    shown = [
-        (text, element)
-        for element in candidates
-        if len(text := normalize_inline(element_text(element))) >= _MIN_TITLE
-        and not _inside_link(element)
-        and not _is_site_name(text, site_name)
-    ]
+    shown = _shown_titles(candidates, site_name)  # read lazily: the element showing the title is usually early
     for key in ("articletitle", "og:title"):
         if meta.get(key):
             title = _headline(meta[key])
             return title, next((element for text, element in shown if _headline(text) == title), None)
     page_title = _page_title(root, site_name)
     if page_title is None:
-        first = shown[0] if shown else None
+        first = next(shown, None)
     else:
         # the element showing the page title itself, else the fullest one it contains (a site name joined by a
         # space: "标题 松花江网"), else the tightest one around it (a block with the title and its subtitle)
-        inside = [item for item in shown if item[0] in page_title]
-        around = [item for item in shown if page_title in item[0]]
-        first = next(
-            (item for item in shown if item[0] == page_title),
-            max(inside, key=lambda item: len(item[0]), default=None)
-            or min(around, key=lambda item: len(item[0]), default=None),
+        inside: list[tuple[str, Element]] = []
+        around: list[tuple[str, Element]] = []
+        for item in shown:
+            if item[0] == page_title:
+                return _headline(item[0]), item[1]
+            if item[0] in page_title:
+                inside.append(item)
+            elif page_title in item[0]:
+                around.append(item)
+        first = max(inside, key=lambda item: len(item[0]), default=None) or min(
+            around, key=lambda item: len(item[0]), default=None
         )
     if first is not None:
         return _headline(first[0]), first[1]
     if page_title is not None:
         return _headline(page_title), None
-    h1 = next((item for item in shown if item[1].tag == "h1"), None)
+    h1 = next((item for item in _shown_titles(candidates, site_name) if item[1].tag == "h1"), None)
     return (h1[0], h1[1]) if h1 else (None, None)
+
+
+def _shown_titles(candidates: list[Element], site_name: str | None) -> Iterator[tuple[str, Element]]:
+    """The text of each title candidate a reader sees as a title: long enough, not a link, not the site's name."""
+    for element in candidates:
+        if _inside_link(element):
+            continue
+        text = normalize_inline(element_text(element))
+        if len(text) >= _MIN_TITLE and not _is_site_name(text, site_name):
+            yield text, element
 
 
 def _headline(title: str) -> str:
@@ -217,6 +227,15 @@ def _headline(title: str) -> str:
     if (match := _SUBTITLE.match(headline)) and len(match["headline"]) >= _MIN_TITLE:
         headline = match["headline"]
     return headline
+
+
+def _issue_date(root: Element) -> datetime | None:
+    """The day in an e-paper's issue-date bar (looked for only when the page shows no date nearer its article)."""
+    for element in root.iter():
+        names = f"{element.get('class', '')} {element.get('id', '')}" if isinstance(element.tag, str) else ""
+        if any(ISSUE_DATE_NAME.match(name) for name in names.split()):
+            return find_datetime(normalize_inline(element_text(element)))
+    return None
 
 
 def _script_time(html_source: str) -> datetime | None:
@@ -276,12 +295,11 @@ class _Landmarks:
     title_candidates: list[Element]  # <ucaptitle>, h1, h2, elements with "title" in class or id
     info_texts: list[tuple[str, Element]]  # text nodes that look like an info label, and their element
     breadcrumbs: list[Element]  # elements named like a breadcrumb or holding 当前位置
-    issue_dates: list[Element]  # an e-paper's issue-date bar
 
 
 def _scan(root: Element) -> _Landmarks:
     """One pass over the page's body, collecting the elements metadata may come from."""
-    landmarks = _Landmarks([], [], [], [])
+    landmarks = _Landmarks([], [], [])
     body = root.find("body")
     for element in (body if body is not None else root).iter():
         tag = element.tag
@@ -291,8 +309,6 @@ def _scan(root: Element) -> _Landmarks:
                 landmarks.title_candidates.append(element)
             if names != " " and _BREADCRUMB_NAME.search(names):
                 landmarks.breadcrumbs.append(element)
-            if names != " " and any(ISSUE_DATE_NAME.match(name) for name in names.split()):
-                landmarks.issue_dates.append(element)
             if element.text:
                 _note_text(element.text, element, landmarks)
         if element.tail and (parent := element.getparent()) is not None:

@@ -16,7 +16,7 @@ from typing import Final
 
 from ingest.clean.text import Block, BlockKind, normalize_inline
 from ingest.clean.tree import Element
-from ingest.cms import BOLD_STYLE, STYLE_ATTRIBUTES
+from ingest.cms import BOLD_STYLE, CMS_STYLE
 
 __all__ = ["render_blocks"]
 
@@ -70,7 +70,10 @@ class _Renderer:
             self.flush()
             self._kinds.append(kind)
         in_link = in_link or tag == "a"
-        bold = bold or tag in _BOLD_TAGS or _styled_bold(element)
+        if not bold:
+            # bold by a tag, or by a style ("font-weight: bold", 界面新闻's cms-style="strong-Bold": ``ingest.cms``)
+            style = element.get("style") or element.get(CMS_STYLE)
+            bold = tag in _BOLD_TAGS or (style is not None and BOLD_STYLE.search(style) is not None)
         if element.text:
             self._add(element.text, in_link, bold)
         for child in element:
@@ -121,8 +124,3 @@ def _is_data_table(table: Element) -> bool:
     if table.find(".//table") is not None:
         return False
     return any(sum(1 for cell in row if cell.tag in _CELL_TAGS) >= 2 for row in table.iter("tr"))
-
-
-def _styled_bold(element: Element) -> bool:
-    """Bold set by a style rather than a tag: style="font-weight: bold", or a CMS's own attribute (``ingest.cms``)."""
-    return any(BOLD_STYLE.search(element.get(name, "")) for name in STYLE_ATTRIBUTES)

@@ -57,6 +57,7 @@ _PART_YEAR = re.compile(
     r"|(?<!前)(?P<quarter>[一二三四])季度|前(?P<quarters>[二三])季度|(?P<half>上半年)"
 )
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_PART_YEAR_CHARS = ("月", "季", "半")
 _TARGET_LIST = re.compile(r"目标(?:是|为)?\s*[:：]")
 _REVIEW_HEADING = re.compile(r"回顾|成就|成绩|过去|总结")
 _TARGET_HEADING = re.compile(r"任务|安排|目标|部署|计划|展望|开拓|打算")
@@ -287,7 +288,9 @@ def word_cues(text: str, start: int, end: int) -> WordCues:
     """The word cues of ``text[start:end]``, in one search of it per kind."""
     found = [pattern.search(text, start, end) for pattern in (_TARGET, _ESTIMATE, _PLAN)]
     target, estimate, plan = (match.end() if match else None for match in found)
-    part = _PART_YEAR.search(text, start, end)
+    # every part-year cue holds 月, 季 or 半: the scan is skipped for the sentences (most) that hold none
+    maybe_part = any(text.find(char, start, end) >= 0 for char in _PART_YEAR_CHARS)
+    part = _PART_YEAR.search(text, start, end) if maybe_part else None
     return WordCues(target, estimate, plan, part.end() if part else None, _months(part) if part else None)
 
 

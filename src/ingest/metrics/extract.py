@@ -352,7 +352,7 @@ class _Sentence:
     words: WordCues
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built once per figure, and a frozen dataclass's __init__ costs more
 class _TimeCues:
     """Every cue to a figure's period and kind, collected before any is weighed."""
 

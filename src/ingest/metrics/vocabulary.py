@@ -137,7 +137,13 @@ ELLIPTIC_HEADS = ("产量", "利润", "总产值", "产值", "增加值", "营�
 
 def normalize_name(name: str) -> str:
     """A name without brackets, quotes and spaces, as the vocabulary compares names."""
-    return _NOISE.sub("", _AREA_KINDS.sub(r"\1\2\3", name))
+    if "（" in name or "(" in name:
+        name = _AREA_KINDS.sub(_joined_kinds, name)
+    return _NOISE.sub("", name)
+
+
+def _joined_kinds(match: re.Match[str]) -> str:
+    return "".join(kind for kind in match.groups() if kind)
 
 
 def _strip_generic_tail(key: str) -> str:
