@@ -123,3 +123,15 @@ def test_an_amount_in_chinese_numerals_with_a_bare_magnitude() -> None:
     metrics = extract_metrics(text, title="深圳市2022年政府工作报告")
     assert rows(metrics)[-1] == ("GDP", "2021", "actual", "level", Decimal(3), "万亿")
     assert metrics[-1].qualifier == "超过"
+
+
+def test_a_value_list_after_rates_is_not_spread_over_their_subjects() -> None:
+    # 万载县: 分别 over four industries, the list cut by 和; only amounts then rates pair up without 分别
+    text = (
+        "全年新能源新材料、烟花鞭炮、电子信息、有机（富硒）食品四大重点产业工业增加值分别增长159.2%、0.7%和下降46.8%、"
+        "60.8%，装备制造业增加值增长155.7%。"
+    )
+    metrics = extract_metrics(text, title=COUNTY_BULLETIN)
+    falls = [m.name for m in metrics if m.value in (Decimal("-46.8"), Decimal("-60.8"))]
+    assert len(falls) == 2
+    assert falls[0] == falls[1]

@@ -88,6 +88,22 @@ def test_numbered_clauses_of_a_notice_are_not_headings() -> None:
     assert split_sections(text) == []
 
 
+def test_long_measures_below_the_top_level_stay_headings() -> None:
+    # the 1978 national report: its （一）…（九） measures are long sentences under a short top-level heading
+    text = "\n".join(
+        [
+            "一、加快社会主义经济建设",
+            "（一）在普遍增产粮食的基础上抓好两头，一头是抓好十二个大面积商品粮基地和全国的国营农场，"
+            "八年内使它们提供的商品粮比现在增加两、三倍。",
+            "（二）在提高单位面积产量的同时，在不损害水土保持、森林、草原和水产资源的条件下，组织国营农场和"
+            "人民公社有计划地开垦荒地。",
+            "二、繁荣社会主义科学教育文化事业",
+            "科学技术是生产力。",
+        ]
+    )
+    assert [(s.level, s.number) for s in split_sections(text)] == [(1, "一"), (2, "（一）"), (2, "（二）"), (1, "二")]
+
+
 def test_the_title_block_at_the_start_of_a_page_is_not_a_section() -> None:
     # 云南网 and 西藏日报 repeat the headline (with a kicker or a subtitle) as the first lines of the body
     text = (

@@ -20,7 +20,8 @@ document order. Two kinds of heading are recognised:
   A line the page set as a heading (bold, h1–h6: ``marked``) may be longer and join two phrases with a comma
   ("扛稳粮食安全重任，加快建设农业强省"), and may head a short paragraph. A title run at the very start that shows
   the document's own title is its title block, not a section.
-* A numbered line whose heading sentence runs past 40 characters is a clause (of a 通告, a list), not a heading.
+* A top-level numbered line whose heading sentence runs past 40 characters is a clause of a notice (通告), not a
+  heading; deeper down, long measures ("（一）在普遍增产粮食的基础上抓好两头，…") stay headings.
 
 Conventions of the returned ``Section`` values:
 
@@ -108,8 +109,8 @@ _TITLE_FORBIDDEN = frozenset("。！？；：，,;:!?")
 _MARKED_TITLE_FORBIDDEN = frozenset("。！？；;!?")
 # A kicker naming whom the title quotes ("英国《泰晤士报》：") ends with a colon and opens a run of title lines.
 _KICKER_END = ("：", ":")
-# A numbered heading is a phrase; a numbered line whose first sentence runs longer is a clause of a notice
-# (通告: "一、…工程位于大安市、镇赉县和前郭县，建设征占地范围为…"), not a heading.
+# A top-level heading is a phrase; a top-level numbered line whose first sentence runs longer is a clause of a
+# notice (通告: "一、…工程位于大安市、镇赉县和前郭县，建设征占地范围为…"), not a part of the document.
 _NUMBERED_HEADING_MAX = 40
 _BYLINE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}"
@@ -220,7 +221,7 @@ def _candidate(index: int, line: str) -> _Candidate | None:
     rest = rest.lstrip(_SEPARATORS)
     heading_end = _HEADING_END.search(rest)
     heading = (rest[: heading_end.start()] if heading_end else rest).strip()
-    if not heading or len(heading) > _NUMBERED_HEADING_MAX:
+    if not heading:
         return None
     number = match.group(0).rstrip("、.．，,")
     return _Candidate(index, scheme, value, number, heading)
@@ -261,6 +262,11 @@ def _lists_next_item(rest: str, scheme: str, value: int) -> bool:
 def _numbered_drafts(lines: list[_Line]) -> list[_Draft]:
     candidates = [c for i, line in enumerate(lines) if (c := _candidate(i, line.text)) is not None]
     drafts = _nest(candidates)
+    # A top level of long sentences is the clauses of a notice, not its parts (measures deeper down may be long).
+    clauses = {d.line for d in drafts if d.level == 1 and len(d.heading) > _NUMBERED_HEADING_MAX}
+    if clauses:
+        candidates = [c for c in candidates if c.line not in clauses]
+        drafts = _nest(candidates)
     # A numbered list in the preamble ("1." items before the first "一、") is not the document's top level.
     top_rank = min((d.rank for d in drafts if d.level == 1), default=None)
     first_top = next((i for i, d in enumerate(drafts) if d.level == 1 and d.rank == top_rank), 0)

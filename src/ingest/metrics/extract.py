@@ -263,14 +263,19 @@ class _Reader:
 
     def _close(self, group: list[_Reading], before: list[_Reading]) -> None:
         """Give each figure of a value list its own name: "A和B增长2%和6%" when the shared name splits into as many,
-        and "A 42038元，B 20366元，同比增长5.3%和6.4%" (no 分别) when the list names nothing and the sentence named
-        as many subjects before it (``before``: the sentence's readings before the group)."""
+        and "A 42038元，B 20366元，同比增长5.3%和6.4%" (no 分别) when a list of rates names nothing and the sentence
+        stated as many subjects' amounts before it (``before``: the sentence's readings before the group)."""
         if len(group) < 2 or group[0].figure.form == "ratio":
             return
         names = _split_name(group[0].name, len(group))
         if names is None and group[0].inherited:
-            subjects = list(dict.fromkeys(r.name for r in before if not r.inherited))
-            names = subjects if len(subjects) == len(group) else None
+            # amounts of named subjects, then their rates: "城镇…42038元，农村…20366元，同比增长5.3%和6.4%"
+            amounts = [r for r in before if not r.inherited]
+            subjects = list(dict.fromkeys(r.name for r in amounts))
+            rates_of_amounts = all(not _is_relative(r.figure.unit) for r in amounts) and all(
+                _is_relative(r.figure.unit) for r in group
+            )
+            names = subjects if rates_of_amounts and len(subjects) == len(group) else None
         if names is None:
             return
         for reading, name in zip(group, names, strict=True):
