@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,3 +86,30 @@ def test_any_text_is_cleaned_without_error(text: str, url: str | None) -> None:
     assert document.url == url
     for line in document.text.split("\n") if document.text else []:
         assert line and line == line.strip() and "  " not in line and len(line.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # the issue's bulletin title with a footnote marker
+        (
+            "宜春市2022年国民经济和社会发展统计公报[1]\n宜春市统计局\n（2023年4月12日）",
+            "宜春市2022年国民经济和社会发展统计公报",
+        ),
+        # 吉林省人民政府's 通告 sets its title over four lines
+        (
+            "吉林省人民政府关于禁止在\n吉林省嫩江干流补充治理工程建设\n征占地范围内新增建设项目\n和迁入人口的通告\n"
+            "吉政明电〔2022〕1号\n为做好吉林省嫩江干流补充治理工程建设，现就有关事项通告如下：",
+            "吉林省人民政府关于禁止在吉林省嫩江干流补充治理工程建设征占地范围内新增建设项目和迁入人口的通告",
+        ),
+        # an issuer's line over a whole title
+        (
+            "宜春市统计局\n宜春市2022年国民经济和社会发展统计公报\n全年实现地区生产总值3473.12亿元。",
+            "宜春市2022年国民经济和社会发展统计公报",
+        ),
+        # a date line is not part of a title
+        ("2024年1月\n各位代表：\n现在，我代表市人民政府作政府工作报告。", None),
+    ],
+)
+def test_title_from_the_first_lines(text: str, title: str | None) -> None:
+    assert clean_text(text).title == title

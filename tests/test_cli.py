@@ -201,3 +201,17 @@ def test_more_user_mistakes_are_one_line(tmp_path: Path) -> None:
     assert code == 1 and err.strip() == f"error: --parquet {target} is a file, not a directory; name a directory"
     assert target.read_text() == "not a directory"
     assert "Traceback" not in out + err
+
+
+def test_extract_a_text_file_takes_its_title_from_the_first_lines(tmp_path: Path) -> None:
+    report = tmp_path / "yichun_2022.txt"
+    report.write_text(
+        "宜春市2022年国民经济\n和社会发展统计公报[1]\n初步核算，全年实现地区生产总值3473.12亿元，同比增长5.3%。\n",
+        encoding="utf-8",
+    )
+    code, out, _ = invoke("extract", str(report))
+    assert code == 0
+    data = json.loads(out)
+    assert data["title"] == "宜春市2022年国民经济和社会发展统计公报"
+    # the title dates the bulletin: its figures are outcomes of 2022
+    assert [(m["indicator"], m["period"], m["kind"]) for m in data["metrics"]] == [("GDP", "2022", "actual")] * 2

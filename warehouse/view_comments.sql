@@ -39,7 +39,7 @@ COMMENT ON COLUMN metrics_current.doc_id IS 'The document the figure is stated i
 COMMENT ON COLUMN metrics_current.indicator IS 'Indicator code (table indicators); NULL when the name matches none.';
 COMMENT ON COLUMN metrics_current.name IS 'What the figure measures, as written.';
 COMMENT ON COLUMN metrics_current.region IS 'Region the figure is about (from the source or the text).';
-COMMENT ON COLUMN metrics_current.period IS 'A year (2020) or a span (2016-2020).';
+COMMENT ON COLUMN metrics_current.period IS 'A year (2020), a span (2016-2020), or the first months of a year (2016-01/2016-10).';
 COMMENT ON COLUMN metrics_current.kind IS 'actual, estimate (预计) or target.';
 COMMENT ON COLUMN metrics_current.measure IS 'growth (a change) or level (an amount or a rate).';
 COMMENT ON COLUMN metrics_current.basis IS 'annual, average_annual (年均) or cumulative (累计).';

@@ -19,7 +19,16 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-__all__ = ["HAN", "HAN_RANGES", "NOT_HAN", "SHANGHAI", "han_count", "parse_datetime", "width_folding"]
+__all__ = [
+    "HAN",
+    "HAN_RANGES",
+    "NOT_HAN",
+    "SHANGHAI",
+    "find_datetime",
+    "han_count",
+    "parse_datetime",
+    "width_folding",
+]
 
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f"
 """The Han ranges, for use inside a regular expression's character class."""
@@ -72,6 +81,14 @@ def parse_datetime(text: str) -> datetime | None:
     """``text`` read as one date, as in a ``<meta content>``; None unless it starts with a date."""
     match = _DATETIME.match(text.strip().translate(_ASCII_TWINS))
     return _from_match(match) if match else None
+
+
+def find_datetime(text: str) -> datetime | None:
+    """The first date in ``text``, wherever it stands ("来源：太原晚报 2021-11-25 16:26:07")."""
+    for match in _DATETIME.finditer(text.translate(_ASCII_TWINS)):
+        if (found := _from_match(match)) is not None:
+            return found
+    return None
 
 
 def _from_match(match: re.Match[str]) -> datetime | None:

@@ -4,7 +4,8 @@ recognise them by, in one place, as trafilatura keeps its XPaths in one module.
 * URL shapes: an article's path, a list page's file, the publication day a path carries;
 * list markup: the rows and containers of article lists, their pagination, and the furniture around them;
 * body containers: the comments and elements that hold an article's text;
-* page furniture: the tags and class/id words of share bars, breadcrumbs, navigation and the like in an article page.
+* page furniture: the tags and class/id words of share bars, breadcrumbs, navigation and the like in an article page;
+* shown dates: where a page shows its publication day outside an info line (发布时间：…).
 """
 
 from __future__ import annotations
@@ -131,3 +132,20 @@ CHROME_NAME: Final = re.compile(
     r"|close|btn|tools?|toolbar|pager|pagination|prevnext|sxp|comment|font|attr)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+
+# Bold set by a paragraph's style: CSS font-weight, or 界面新闻's own attribute cms-style="strong-Bold".
+CMS_STYLE: Final = "cms-style"
+BOLD_STYLE: Final = re.compile(r"font-weight\s*:\s*(?:[Bb]old|[6-9]00)|strong-[Bb]old")  # literal starts: fast
+
+# The labels of a 政务公开 catalog header (索引号 | 分类 | 发文机关 | 成文日期 | 标题 | 发文字号 …), a table above the
+# document that restates its metadata; a table whose rows are led by these labels is furniture, not body.
+CATALOG_LABELS: Final = frozenset(
+    {"索引号", "分类", "主题分类", "发文机关", "发布机构", "成文日期", "发文日期", "生成日期", "发布日期", "标题",
+     "名称", "发文字号", "文号", "有效性", "公开方式", "公开时限", "公开范围", "责任部门", "主题词", "体裁分类"}
+)  # fmt: skip
+
+# --- shown dates -------------------------------------------------------------------------------------------------
+# e-paper (数字报) templates show the issue's day in a bar above the page: <span id="paperdate">, <div class="dSearch">
+ISSUE_DATE_NAME: Final = re.compile(r"^(?:paperdate|dsearch)$", re.IGNORECASE)
+# WeChat articles write their publication time into <em id="publish_time"> by script, from `var ct = "<unix time>"`
+WECHAT_CREATE_TIME: Final = re.compile(r"""\bvar\s+ct\s*=\s*["'](?P<seconds>\d{9,11})["']""")

@@ -20,7 +20,7 @@ from ingest.model import CleanDocument, ExtractedDocument
 from ingest.sections import split_sections
 from ingest.sources import Source
 
-EXTRACTOR_VERSION = "2026.11.1"
+EXTRACTOR_VERSION = "2026.12.1"
 
 
 def extract_html(
@@ -53,7 +53,7 @@ def extract_clean(
     document: CleanDocument, *, region: str | None = None, vocabulary: Vocabulary | None = None
 ) -> ExtractedDocument:
     """Sections and metrics of an already clean document."""
-    sections = split_sections(document.text)
+    sections = split_sections(document.text, document.title, document.heading_lines)
     published = document.published_at.date() if document.published_at else None
     metrics = extract_metrics(
         document.text,

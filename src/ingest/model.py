@@ -29,6 +29,7 @@ class CleanDocument:
     source: str | None = None  # 来源 / ContentSource
     editor: str | None = None  # 责任编辑
     column: str | None = None  # ColumnName / breadcrumb leaf
+    heading_lines: frozenset[int] = frozenset()  # lines of text the page set as headings (h1–h6, all bold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ class Metric:
     indicator: str | None  # code from the indicator vocabulary, None when unmatched
     name: str  # the indicator's name as written
     region: str | None
-    period: str | None  # "2020" or "2016-2020"
+    period: str | None  # "2020", "2016-2020", or the first months of a year "2016-01/2016-10"
     kind: MetricKind
     measure: Measure
     basis: Basis

@@ -15,7 +15,13 @@ document order. Two kinds of heading are recognised:
   without sentence punctuation that are not captions, dates or bylines, following a finished paragraph (or,
   for a kicker-and-title pair, any paragraph) and followed by body text, a photo caption or the end of the
   page. Consecutive title lines (kicker, title, "——" subtitle) form one level-1 heading joined by a space:
-  "回顾2024年" + "真抓实干结硕果" gives "回顾2024年 真抓实干结硕果".
+  "回顾2024年" + "真抓实干结硕果" gives "回顾2024年 真抓实干结硕果"; a kicker may end with a colon
+  ("英国《泰晤士报》：").
+  A line the page set as a heading (bold, h1–h6: ``marked``) may be longer and join two phrases with a comma
+  ("扛稳粮食安全重任，加快建设农业强省"), and may head a short paragraph. A title run at the very start that shows
+  the document's own title is its title block, not a section.
+* A top-level numbered line whose heading sentence runs past 40 characters is a clause of a notice (通告), not a
+  heading; deeper down, long measures ("（一）在普遍增产粮食的基础上抓好两头，…") stay headings.
 
 Conventions of the returned ``Section`` values:
 
@@ -94,17 +100,25 @@ _CLOSING = re.compile(
 )
 
 _TITLE_MAX = 24
+_MARKED_TITLE_MAX = 40
 _TITLE_RUN_MAX = 3
 _BODY_MIN = 30
 _CAPTION_MAX = 80
 _BODY_PUNCTUATION = re.compile(r"[。，,！？；]")
 _TITLE_FORBIDDEN = frozenset("。！？；：，,;:!?")
+_MARKED_TITLE_FORBIDDEN = frozenset("。！？；;!?")
+# A kicker naming whom the title quotes ("英国《泰晤士报》：") ends with a colon and opens a run of title lines.
+_KICKER_END = ("：", ":")
+# A top-level heading is a phrase; a top-level numbered line whose first sentence runs longer is a clause of a
+# notice (通告: "一、…工程位于大安市、镇赉县和前郭县，建设征占地范围为…"), not a part of the document.
+_NUMBERED_HEADING_MAX = 40
 _BYLINE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}"
     r"|记者|通讯员|编辑|责编|来源|作者|校对|审核|供图|摄影|发布"
 )
 # What a finished paragraph ends with; a title line never follows a paragraph cut mid-sentence.
 _PARAGRAPH_END = frozenset("。！？!?”’」』）)…摄")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +147,18 @@ class _Draft:
     rank: int
 
 
-def split_sections(text: str) -> list[Section]:
-    """Return the sections of ``text`` in document order (see the module docstring for the conventions)."""
+def split_sections(text: str, title: str | None = None, marked: frozenset[int] = frozenset()) -> list[Section]:
+    """Return the sections of ``text`` in document order (see the module docstring for the conventions).
+
+    ``title`` is the document's own: its title block at the start of the text is not a section. ``marked`` are
+    the lines (counted without blank ones) its page set as headings, in bold or h1–h6: an intertitle so marked
+    may be a longer phrase with commas ("扛稳粮食安全重任，加快建设农业强省") and head a short paragraph."""
     lines = _lines(text)
     drafts = _numbered_drafts(lines)
     if sum(draft.level == 1 for draft in drafts) < 2:
-        titles = _title_drafts(lines)
+        titles = _title_drafts(lines, marked)
+        if titles and titles[0].line == 0 and title and _key(title) in _key(titles[0].heading):
+            titles = titles[1:]
         if titles:
             drafts = titles
     body_end = _body_end(lines, drafts, closing=any(draft.number is not None for draft in drafts))
@@ -242,6 +262,11 @@ def _lists_next_item(rest: str, scheme: str, value: int) -> bool:
 def _numbered_drafts(lines: list[_Line]) -> list[_Draft]:
     candidates = [c for i, line in enumerate(lines) if (c := _candidate(i, line.text)) is not None]
     drafts = _nest(candidates)
+    # A top level of long sentences is the clauses of a notice, not its parts (measures deeper down may be long).
+    clauses = {d.line for d in drafts if d.level == 1 and len(d.heading) > _NUMBERED_HEADING_MAX}
+    if clauses:
+        candidates = [c for c in candidates if c.line not in clauses]
+        drafts = _nest(candidates)
     # A numbered list in the preamble ("1." items before the first "一、") is not the document's top level.
     top_rank = min((d.rank for d in drafts if d.level == 1), default=None)
     first_top = next((i for i, d in enumerate(drafts) if d.level == 1 and d.rank == top_rank), 0)
@@ -281,8 +306,16 @@ def _nest(candidates: list[_Candidate]) -> list[_Draft]:
     return drafts
 
 
-def _is_title_line(text: str) -> bool:
-    if not 2 <= len(text) <= _TITLE_MAX or _TITLE_FORBIDDEN.intersection(text):
+def _key(text: str) -> str:
+    """Text without spaces and punctuation, to compare a title with the lines that show it."""
+    return _NOT_WORD.sub("", text)
+
+
+def _is_title_line(text: str, *, marked: bool = False, kicker: bool = False) -> bool:
+    if kicker and text.endswith(_KICKER_END):
+        text = text[:-1]
+    longest, forbidden = (_MARKED_TITLE_MAX, _MARKED_TITLE_FORBIDDEN) if marked else (_TITLE_MAX, _TITLE_FORBIDDEN)
+    if not 2 <= len(text) <= longest or forbidden.intersection(text) or text.endswith(("，", ",", "：", ":")):
         return False
     if text.endswith("摄") or text.startswith("图为") or _BYLINE.search(text):
         return False
@@ -290,30 +323,35 @@ def _is_title_line(text: str) -> bool:
     return han >= 2 and 3 * han >= len(text)  # "回顾2024年" is a title, "Public domain" is not
 
 
-def _is_body_after_title(text: str) -> bool:
+def _is_body_after_title(text: str, *, marked: bool = False) -> bool:
     if text.endswith("摄"):
         return len(text) <= _CAPTION_MAX  # photo caption between a title and its article
-    return len(text) >= _BODY_MIN and _BODY_PUNCTUATION.search(text) is not None
+    return (marked or len(text) >= _BODY_MIN) and _BODY_PUNCTUATION.search(text) is not None
 
 
-def _title_drafts(lines: list[_Line]) -> list[_Draft]:
+def _title_drafts(lines: list[_Line], marked: frozenset[int]) -> list[_Draft]:
     """News title lines: each run of 1-3 title lines between a finished paragraph and the body it heads."""
     drafts: list[_Draft] = []
     i = 0
     while i < len(lines):
-        if not _is_title_line(lines[i].text):
+        if not _is_title_line(lines[i].text, marked=i in marked, kicker=True):
             i += 1
             continue
-        run_end = i
-        while run_end < len(lines) and _is_title_line(lines[run_end].text):
+        run_end = i + 1
+        while run_end < len(lines) and _is_title_line(lines[run_end].text, marked=run_end in marked):
             run_end += 1
+        if run_end - i == 1 and lines[i].text.endswith(_KICKER_END):
+            i += 1  # a line introducing what follows, with no title under it
+            continue
         run = run_end - i
         # A kicker-and-title pair is headline enough to follow a fragment that a multi-column page layout cut
         # off; a single line needs a finished paragraph before it. A headline ending the page heads an article
         # whose text the layout placed earlier.
         after_finished = i == 0 or run >= 2 or lines[i - 1].text[-1] in _PARAGRAPH_END
         at_end = run_end == len(lines) and i > 0 and lines[i - 1].text[-1] in _PARAGRAPH_END
-        heads_body = at_end or (run_end < len(lines) and _is_body_after_title(lines[run_end].text))
+        heads_body = at_end or (
+            run_end < len(lines) and _is_body_after_title(lines[run_end].text, marked=run_end - 1 in marked)
+        )
         if run <= _TITLE_RUN_MAX and after_finished and heads_body:
             heading = " ".join(line.text for line in lines[i:run_end])
             drafts.append(_Draft(i, 1, None, heading, None, 0))

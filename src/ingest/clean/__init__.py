@@ -13,10 +13,11 @@ by " | ". Photo captions (a short line ending in "王雨 摄"), info lines (发�
 dropped; a paragraph broken in two is rejoined under the conservative rule of ``ingest.clean.text``.
 
 ``clean_text`` applies the same line rules to plain text, reading publication time, source and editor
-from the info lines it drops. Its title is only the obvious one: a first line of at most 40 characters
-with no sentence punctuation and no number label, followed by a "——" subtitle line or itself ending in a
-document type (报告, 公报, 纲要, 规划, …). In the seed 001 text that is "政府工作报告"; the title line stays
-in the text.
+from the info lines it drops. Its title is only the obvious one: the first line, or up to four first lines
+set as one title ("吉林省人民政府关于禁止在" / … / "和迁入人口的通告", joined), each of at most 40 characters with
+no sentence punctuation, number label or date, the last followed by a "——" subtitle line or ending in a
+document type (报告, 公报, 纲要, 规划, 通告, …) once a footnote marker ("…统计公报[1]") is taken off. In the seed
+001 text that is "政府工作报告"; the title lines stay in the text.
 
 Neither function raises on any input; a page with no text gives ``CleanDocument(text="")``.
 """
@@ -37,10 +38,18 @@ from ingest.model import CleanDocument
 __all__ = ["clean_html", "clean_text"]
 
 _TEXT_TITLE_MAX: Final = 40
+_TEXT_TITLE_LINES: Final = 4  # a long title set over several lines: "吉林省人民政府关于禁止在" / … / "…的通告"
 _NOT_A_TITLE: Final = re.compile(
     r"[，。；！？,;!?:：]|^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])"
+    r"|(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]"  # a date line
 )
-_DOCUMENT_TYPE_ENDING: Final = re.compile(r"(?:报告|公报|纲要|规划|决定|意见|通知|办法|方案|条例|讲话)$")
+_DOCUMENT_TYPE_ENDING: Final = re.compile(
+    r"(?:报告|公报|纲要|规划|决定|决议|意见|通知|通告|公告|通报|办法|方案|条例|讲话)$"
+)
+_WHOLE_TITLE_MIN: Final = 10
+_CONTINUATION_START: Final = ("和", "及", "与", "的", "之", "暨")
+# A footnote marker after a title: "…统计公报[1]", "…统计公报①".
+_FOOTNOTE_MARK: Final = re.compile(r"\s*(?:\[\d{1,2}\]|［\d{1,2}］|[①-⑩])$")
 
 
 def clean_html(html: str, url: str | None = None) -> CleanDocument:
@@ -49,12 +58,13 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
     if root is None:
         return CleanDocument(text="", url=url, canonical_url=url)
     strip_invisible(root)
-    metadata = read_metadata(root, url)
+    metadata = read_metadata(root, url, html)
     body = find_body(root, html, _parse_visible_fragment)
     prune_chrome(body)
     lines = finish_lines(render_blocks(body), metadata.title)
     return CleanDocument(
-        text="\n".join(lines),
+        text="\n".join(line.text for line in lines),
+        heading_lines=frozenset(index for index, line in enumerate(lines) if line.kind == "heading"),
         url=url,
         canonical_url=metadata.canonical_url,
         title=metadata.title,
@@ -72,7 +82,7 @@ def clean_text(text: str, url: str | None = None) -> CleanDocument:
     for line in lines:
         if is_info_line(line):
             info = info.merged(read_info_fields(line))
-    kept = finish_lines(Block(line) for line in lines)
+    kept = [line.text for line in finish_lines(Block(line) for line in lines)]
     return CleanDocument(
         text="\n".join(kept),
         url=url,
@@ -85,13 +95,20 @@ def clean_text(text: str, url: str | None = None) -> CleanDocument:
 
 
 def _obvious_title(lines: list[str]) -> str | None:
-    if not lines:
-        return None
-    first = lines[0]
-    if len(first) > _TEXT_TITLE_MAX or _NOT_A_TITLE.search(first):
-        return None
-    followed_by_subtitle = len(lines) > 1 and lines[1].startswith("——")
-    return first if followed_by_subtitle or _DOCUMENT_TYPE_ENDING.search(first) else None
+    """The first line, or the first few lines joined, when they end in a document type or a "——" subtitle line
+    follows; a footnote marker after the title is not part of it."""
+    run: list[str] = []
+    for index, line in enumerate(lines[:_TEXT_TITLE_LINES]):
+        part = _FOOTNOTE_MARK.sub("", line)
+        if len(part) > _TEXT_TITLE_MAX or _NOT_A_TITLE.search(part):
+            return None
+        run.append(part)
+        followed_by_subtitle = index + 1 < len(lines) and lines[index + 1].startswith("——")
+        if followed_by_subtitle or _DOCUMENT_TYPE_ENDING.search(part):
+            # a whole title of its own under an issuer's line ("宜春市统计局" / "宜春市2022年…统计公报") stands alone
+            whole = len(part) >= _WHOLE_TITLE_MIN and not part.startswith(_CONTINUATION_START)
+            return part if whole else "".join(run)
+    return None
 
 
 def _parse_visible_fragment(html: str) -> Element | None:

@@ -20,7 +20,7 @@ from typing import Final
 
 from ingest.chinese import HAN_RANGES, han_count
 from ingest.clean.tree import Element, drop, element_text, select
-from ingest.cms import CHROME_NAME, FURNITURE_TAGS, MAYBE_CHROME
+from ingest.cms import CATALOG_LABELS, CHROME_NAME, FURNITURE_TAGS, MAYBE_CHROME
 
 __all__ = ["is_chrome_line", "is_info_line", "prune_chrome", "strip_invisible"]
 
@@ -33,6 +33,8 @@ _HIDING_STYLE: Final = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 # An element with this much prose of its own is not furniture, whatever its class says.
 _PROSE_GUARD_CHARS: Final = 200
 
+_CATALOG_MIN_ROWS: Final = 2
+_LABEL_NOISE: Final = re.compile(r"[\s\u3000\xa0:：]+")
 _MAX_CHROME_LINE: Final = 200
 _MAX_INFO_LINE: Final = 100
 _MAX_WIDGET_LINE: Final = 40
@@ -87,7 +89,8 @@ _WIDGET_WORDS: Final = frozenset(
         r"\s+",
         "打印 打印本页 打印此页 打印页面 关闭 关闭窗口 关闭本页 返回顶部 返回 收藏 加入收藏 保存 纠错 我要纠错 "
         "字体 字号 大 中 小 默认 放大 缩小 分享 微信 微博 QQ QQ空间 朋友圈 视力保护色 无障碍 网站无障碍 "
-        "关怀版 长者模式 繁体 简体 繁體 English 登录 注册 搜索 网站地图 联系我们 网站帮助 隐私声明 关于我们",
+        "关怀版 长者模式 繁体 简体 繁體 English 登录 注册 搜索 网站地图 联系我们 网站帮助 隐私声明 关于我们 "
+        "查看更多 更多 展开全文 阅读全文",
     )
 )
 _WIDGET_SEPARATORS: Final = re.compile(r"[\s【】\[\]|｜:：/、，,()（）·]+")
@@ -104,11 +107,25 @@ def strip_invisible(root: Element) -> None:
 
 
 def prune_chrome(container: Element) -> None:
-    """Remove named furniture (share bars, widgets, breadcrumbs, related lists) inside ``container``."""
+    """Remove named furniture (share bars, widgets, breadcrumbs, related lists) and 政务公开 catalog headers
+    inside ``container``."""
     doomed = [element for element in select(container, MAYBE_CHROME) if _is_named_chrome(element)]
     for element in doomed:
         if _prose_chars(element) < _PROSE_GUARD_CHARS:
             drop(element)
+    for table in [table for table in container.iter("table") if _is_catalog(table)]:
+        drop(table)
+
+
+def _is_catalog(table: Element) -> bool:
+    """A table whose rows are led by catalog labels (索引号：, 发文机关：, 成文日期：…)."""
+    rows = [row for row in table.iter("tr") if row.find("td") is not None or row.find("th") is not None]
+    led = 0
+    for row in rows:
+        first = next((cell for cell in row if cell.tag in ("td", "th")), None)
+        label = _LABEL_NOISE.sub("", element_text(first)) if first is not None else ""
+        led += label in CATALOG_LABELS
+    return len(rows) >= _CATALOG_MIN_ROWS and led * 2 > len(rows)
 
 
 def is_info_line(line: str) -> bool:

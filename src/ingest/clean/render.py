@@ -16,6 +16,7 @@ from typing import Final
 
 from ingest.clean.text import Block, BlockKind, normalize_inline
 from ingest.clean.tree import Element
+from ingest.cms import BOLD_STYLE, CMS_STYLE
 
 __all__ = ["render_blocks"]
 
@@ -69,7 +70,10 @@ class _Renderer:
             self.flush()
             self._kinds.append(kind)
         in_link = in_link or tag == "a"
-        bold = bold or tag in _BOLD_TAGS
+        if not bold:
+            # bold by a tag, or by a style ("font-weight: bold", 界面新闻's cms-style="strong-Bold": ``ingest.cms``)
+            style = element.get("style") or element.get(CMS_STYLE)
+            bold = tag in _BOLD_TAGS or (style is not None and BOLD_STYLE.search(style) is not None)
         if element.text:
             self._add(element.text, in_link, bold)
         for child in element:

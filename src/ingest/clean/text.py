@@ -77,21 +77,18 @@ def count_visible(text: str) -> int:
     return len("".join(text.split()))
 
 
-def finish_lines(blocks: Iterable[Block], title: str | None = None) -> list[str]:
-    """Drop furniture lines, rejoin broken paragraphs, drop a repeated title line."""
+def finish_lines(blocks: Iterable[Block], title: str | None = None) -> list[Block]:
+    """Drop furniture lines, rejoin broken paragraphs, drop a repeated title line: the lines of the text, each
+    with the kind of block it came from (a heading the page set as one: h1–h6, an all-bold paragraph)."""
     kept = [block for block in blocks if block.text and not _is_furniture(block)]
-    lines: list[str] = []
-    previous: Block | None = None
+    lines: list[Block] = []
     for block in kept:
-        if previous is not None and _continues(previous, block):
-            joined = Block(lines[-1] + block.text, "paragraph")
-            lines[-1] = joined.text
-            previous = joined
+        if lines and _continues(lines[-1], block):
+            lines[-1] = Block(lines[-1].text + block.text, "paragraph")
             continue
-        if lines and block.text == lines[-1] == title:
+        if lines and block.text == lines[-1].text == title:
             continue
-        lines.append(block.text)
-        previous = block
+        lines.append(block)
     return lines
 
 

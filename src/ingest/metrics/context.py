@@ -48,9 +48,16 @@ _TIME_CUE = re.compile(
 )
 _CN_YEAR = re.compile(r"[一二][〇零一二三四五六七八九]{3}(?=年)")
 _CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
-_ESTIMATE = re.compile(r"预计|初步核算|初步统计")
+_ESTIMATE = re.compile(r"预计")
 _TARGET = re.compile(r"目标|力争|确保|计划|拟|预期|争取|今年|新的一年|今后一年")
 _PLAN = re.compile(r"目标|力争|确保|计划|拟|预期|争取")
+# Part of a year: "1-10月", "一季度", "前三季度", "上半年".
+_PART_YEAR = re.compile(
+    r"(?<![\d.])(?P<first>1[0-2]|[1-9])\s*[-—–~至到]\s*(?P<last>1[0-2]|[1-9])\s*月"
+    r"|(?<!前)(?P<quarter>[一二三四])季度|前(?P<quarters>[二三])季度|(?P<half>上半年)"
+)
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_PART_YEAR_CHARS = ("月", "季", "半")
 _TARGET_LIST = re.compile(r"目标(?:是|为)?\s*[:：]")
 _REVIEW_HEADING = re.compile(r"回顾|成就|成绩|过去|总结")
 _TARGET_HEADING = re.compile(r"任务|安排|目标|部署|计划|展望|开拓|打算")
@@ -61,12 +68,15 @@ _YEAR_IS = re.compile(rf"(?<![\d—\-~至到])({_YEAR})年是")
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    """A year or a span of years."""
+    """A year or a span of years, or the first months of a year ("1-10月" of 2015: months (1, 10))."""
 
     first: int
     last: int
+    months: tuple[int, int] | None = None
 
     def label(self) -> str:
+        if self.months is not None:
+            return f"{self.last}-{self.months[0]:02d}/{self.last}-{self.months[1]:02d}"
         return str(self.last) if self.first == self.last else f"{self.first}-{self.last}"
 
 
@@ -268,15 +278,31 @@ class WordCues:
     the cue. No word of a kind lies inside another, so the first to start is the first to end."""
 
     target: int | None  # 目标, 力争, 确保, 计划, 拟, 预期, 争取, 今年 …
-    estimate: int | None  # 预计, 初步核算, 初步统计
+    estimate: int | None  # 预计 (初步核算 and 初步统计 state outcomes: the year has closed, the count is provisional)
     plan: int | None  # the target words but 今年 and its kin
+    part_year: int | None  # "1-10月", "一季度", "上半年": the figures after it are of those months
+    months: tuple[int, int] | None  # which months: (1, 10), (1, 3), (1, 6) …
 
 
 def word_cues(text: str, start: int, end: int) -> WordCues:
     """The word cues of ``text[start:end]``, in one search of it per kind."""
     found = [pattern.search(text, start, end) for pattern in (_TARGET, _ESTIMATE, _PLAN)]
     target, estimate, plan = (match.end() if match else None for match in found)
-    return WordCues(target, estimate, plan)
+    # every part-year cue holds 月, 季 or 半: the scan is skipped for the sentences (most) that hold none
+    maybe_part = any(text.find(char, start, end) >= 0 for char in _PART_YEAR_CHARS)
+    part = _PART_YEAR.search(text, start, end) if maybe_part else None
+    return WordCues(target, estimate, plan, part.end() if part else None, _months(part) if part else None)
+
+
+def _months(match: re.Match[str]) -> tuple[int, int]:
+    if match["first"]:
+        return int(match["first"]), int(match["last"])
+    if match["quarter"]:
+        last = 3 * _QUARTERS[match["quarter"]]
+        return last - 2, last
+    if match["quarters"]:
+        return 1, 3 * _QUARTERS[match["quarters"]]
+    return 1, 6
 
 
 def target_list_end(paragraph: str) -> int | None:

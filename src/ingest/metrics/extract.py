@@ -157,6 +157,7 @@ class _Reading:
     name: str
     sentence: tuple[int, int]
     shares_verb: bool = False  # one of a list under one name and verb: "增长2%和6%"
+    inherited: bool = False  # it names nothing: its name is the figure's before ("…20366元，同比增长5.3%")
     indicator: str | None = None
     period: str | None = None
     kind: MetricKind = "actual"
@@ -187,18 +188,20 @@ class _Reader:
     def read(self, figures: list[RawFigure]) -> list[_Reading]:
         readings: list[_Reading] = []
         group: list[_Reading] = []  # figures sharing one name and verb
+        sentence_from = 0  # where the readings of the current sentence start
         pair_years: dict[str, str] = {}  # "由2002年7703元增加到2007年…，…由2476元增加到4140元": years of each end
         previous: _Reading | None = None
         for figure in figures:
             sentence = self.layout.sentence(figure.start)
             if previous is not None and previous.sentence != sentence:
-                self._close(group)
+                self._close(group, readings[sentence_from : len(readings) - len(group)])
                 group, pair_years, previous = [], {}, None
+                sentence_from = len(readings)
             reading = self._read(figure, sentence, previous)
             if reading.shares_verb:
                 group.append(reading)
             else:
-                self._close(group)
+                self._close(group, readings[sentence_from : len(readings) - len(group)])
                 group = [reading]
             if reading.left.role and reading.left.time:
                 pair_years[reading.left.role] = reading.left.time
@@ -206,7 +209,7 @@ class _Reader:
                 reading.left.time = pair_years[reading.left.role]
             readings.append(reading)
             previous = reading
-        self._close(group)
+        self._close(group, readings[sentence_from : len(readings) - len(group)])
         for reading in readings:
             self._date(reading)
         return readings
@@ -230,6 +233,7 @@ class _Reader:
         if not name and not topic and previous is not None:  # "、增长71%": the name of the figure before
             reading.name = previous.name
             reading.indicator = previous.indicator
+            reading.inherited = True
             if not left.has_verb:  # "下降2.6%、3.1%", "增长7%以上、力争8%": the verb is shared too
                 _share_verb(left, previous.left)
                 reading.shares_verb = True
@@ -257,11 +261,21 @@ class _Reader:
             code = found[0] if found else None
         return code
 
-    def _close(self, group: list[_Reading]) -> None:
-        """Give each figure of "A和B增长2%和6%" its own name when the shared name splits into as many."""
+    def _close(self, group: list[_Reading], before: list[_Reading]) -> None:
+        """Give each figure of a value list its own name: "A和B增长2%和6%" when the shared name splits into as many,
+        and "A 42038元，B 20366元，同比增长5.3%和6.4%" (no 分别) when a list of rates names nothing and the sentence
+        stated as many subjects' amounts before it (``before``: the sentence's readings before the group)."""
         if len(group) < 2 or group[0].figure.form == "ratio":
             return
         names = _split_name(group[0].name, len(group))
+        if names is None and group[0].inherited:
+            # amounts of named subjects, then their rates: "城镇…42038元，农村…20366元，同比增长5.3%和6.4%"
+            amounts = [r for r in before if not r.inherited]
+            subjects = list(dict.fromkeys(r.name for r in amounts))
+            rates_of_amounts = all(not _is_relative(r.figure.unit) for r in amounts) and all(
+                _is_relative(r.figure.unit) for r in group
+            )
+            names = subjects if rates_of_amounts and len(subjects) == len(group) else None
         if names is None:
             return
         for reading, name in zip(group, names, strict=True):
@@ -269,79 +283,42 @@ class _Reader:
             reading.indicator = self._indicator(name, reading.sentence[0], reading.figure.start)
 
     def _date(self, reading: _Reading) -> None:
-        """Period, kind and basis from the narrowest scope that states them (see ``ingest.metrics.context``)."""
+        """Period, kind and basis: every cue is collected first (``_cues``), then weighed in one place
+        (``_decide``), the narrowest scope that states them winning (see ``ingest.metrics.context``)."""
+        period, basis, kind, annual_indicator = _decide(reading, self._cues(reading), self.time)
+        reading.period = period.label() if period else None
+        reading.basis = basis
+        reading.kind = kind
+        if not annual_indicator:
+            reading.indicator = None
+
+    def _cues(self, reading: _Reading) -> _TimeCues:
+        """What the figure's words, clause, sentence, paragraph and headings say about its time."""
         figure, left = reading.figure, reading.left
-        time = self.time
         clause_start, clause_end = self.layout.clause(figure.start)
         sentence_start = reading.sentence[0]
         paragraph = self._paragraph(figure.start)
         sentence = self._sentence(reading.sentence)  # read once for all its figures, looked up by offsets
+        words = sentence.words
         clause_cues = sentence.cues.within(clause_start - sentence_start, figure.start - sentence_start)
         sentence_cues = sentence.cues.within(0, clause_start - sentence_start)
-        written = _period_of(left.time, time) if left.time else None
+        written = _period_of(left.time, self.time) if left.time else None
         lead = paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
-        cue = (Cue(written) if written else context.NO_CUE) or clause_cues.last or sentence_cues.last or lead
         in_target_list = paragraph.targets_from is not None and paragraph.targets_from <= figure.start
-        target_cue = left.target or in_target_list or _ends_by(sentence.words.target, figure.start)
-        estimate_cue = left.estimate or _ends_by(sentence.words.estimate, figure.start)
-
-        year: int | None = None
-        span: Period | None = None  # a span that dates the figure
-        chain = self.headings.time_chain(sentence_start)  # sections start at line starts: one chain per sentence
-        if cue.period is not None:
-            if cue.is_span:
-                span = cue.period
-            else:
-                year = cue.period.last
-        elif in_target_list and time.report_year is not None:
-            year = time.report_year
-        else:
-            for heading in chain:
-                if heading.year is not None:
-                    year = heading.year
-                    if not heading.numbered and time.report_year is not None:
-                        plans = _ends_by(sentence.words.plan, figure.start)
-                        year = _weakly_dated(year, time.report_year, plans=plans, paragraph_plans=paragraph.plans)
-                    break
-                if heading.span is not None:
-                    span = heading.span
-                    break
-                if heading.target is not None and time.report_year is not None:
-                    year = time.report_year if heading.target else time.review_year
-                    break
-            else:
-                year = time.report_year if target_cue else time.review_year
-        base = clause_cues.base_year or sentence_cues.base_year
-        average_span = (
-            clause_cues.first_span
-            or sentence_cues.first_span
-            or (Period(base + 1, year) if base is not None and year is not None and year - base > 1 else None)
-            or (lead.period if lead.is_span else None)
-            or next((h.span for h in chain if h.span is not None), None)
+        return _TimeCues(
+            nearest=(Cue(written) if written else context.NO_CUE) or clause_cues.last or sentence_cues.last or lead,
+            base_year=clause_cues.base_year or sentence_cues.base_year,
+            spans=(clause_cues.first_span, sentence_cues.first_span),
+            lead=lead,
+            headings=self.headings.time_chain(sentence_start),  # sections start at line starts: one per sentence
+            in_target_list=in_target_list,
+            target=left.target or in_target_list or _ends_by(words.target, figure.start),
+            estimate=left.estimate or _ends_by(words.estimate, figure.start),
+            plans=_ends_by(words.plan, figure.start),
+            paragraph_plans=paragraph.plans,
+            cumulative=left.cumulative or _ends_by(self._cumulative_end(clause_start, clause_end), figure.start),
+            months=words.months if _ends_by(words.part_year, figure.start) else None,
         )
-
-        stock = left.reach or figure.form == "ratio" or _is_relative(figure.unit)  # a rate or a level reached
-        period: Period | None
-        basis: Basis
-        if left.average or (left.every_year and reading.measure == "growth"):
-            period, basis = span or average_span or _year_period(year), "average_annual"
-        elif span is not None:
-            if reading.measure == "growth" or not stock:
-                period, basis = span, "cumulative"
-            else:
-                period, basis = Period(span.last, span.last), "annual"
-        elif base is not None and year is not None and reading.measure == "growth" and year - base > 1:
-            period, basis = Period(base + 1, year), "cumulative"
-        else:
-            period = _year_period(year)
-            cumulative = left.cumulative or _ends_by(self._cumulative_end(clause_start, clause_end), figure.start)
-            basis = "cumulative" if cumulative else "annual"
-        reading.period = period.label() if period else None
-        reading.basis = basis
-        if period is not None and time.report_year is not None:
-            reading.kind = "target" if period.last >= time.report_year else ("estimate" if estimate_cue else "actual")
-        else:
-            reading.kind = "target" if target_cue else ("estimate" if estimate_cue else "actual")
 
     def _sentence(self, span: tuple[int, int]) -> _Sentence:
         start, end = span
@@ -378,6 +355,88 @@ class _Sentence:
 
     cues: SentenceCues
     words: WordCues
+
+
+@dataclass(slots=True)  # not frozen: built once per figure, and a frozen dataclass's __init__ costs more
+class _TimeCues:
+    """Every cue to a figure's period and kind, collected before any is weighed."""
+
+    nearest: Cue  # the narrowest year or span: written before the figure, its clause, sentence, paragraph opening
+    base_year: int | None  # 比2002年 …: growth over the years after it
+    spans: tuple[Period | None, Period | None]  # the first span of the clause and of the sentence before the figure
+    lead: Cue  # the paragraph's opening ("——五年来，…")
+    headings: list[HeadingTime]  # the sections around the figure, innermost first
+    in_target_list: bool  # after "…主要预期目标是：" in its paragraph
+    target: bool  # a word of targets before it (目标, 力争, 今年 …) or the target list
+    estimate: bool  # 预计 before it
+    plans: bool  # a word of planning before it (the target words but 今年 and its kin)
+    paragraph_plans: bool  # its paragraph has a word of planning
+    cumulative: bool  # 累计 before it in its clause
+    months: tuple[int, int] | None  # "1-10月" before it in its sentence: the first months of a year
+
+
+def _decide(reading: _Reading, cues: _TimeCues, time: DocumentTime) -> tuple[Period | None, Basis, MetricKind, bool]:
+    """Period, basis and kind of a figure from its cues, and whether it can be an annual indicator's figure."""
+    if cues.months is not None:
+        # "1-10月，…完成246.79亿元": an outcome of those months, of the year written or else the report's (months
+        # are reported once they are over), and not the year's indicator
+        nearest = cues.nearest.period
+        year = nearest.last if nearest is not None and not cues.nearest.is_span else time.report_year
+        period = None if year is None else Period(year, year, cues.months)
+        return period, "annual", ("estimate" if cues.estimate else "actual"), False
+    year, span = _year_or_span(cues, time)
+    period, basis = _period_and_basis(reading, cues, year, span)
+    kind: MetricKind
+    if period is not None and time.report_year is not None:
+        kind = "target" if period.last >= time.report_year else ("estimate" if cues.estimate else "actual")
+    else:
+        kind = "target" if cues.target else ("estimate" if cues.estimate else "actual")
+    return period, basis, kind, True
+
+
+def _year_or_span(cues: _TimeCues, time: DocumentTime) -> tuple[int | None, Period | None]:
+    """The year or the span that dates a figure: its nearest cue, the target list, its headings, the document."""
+    if cues.nearest.period is not None:
+        return (None, cues.nearest.period) if cues.nearest.is_span else (cues.nearest.period.last, None)
+    if cues.in_target_list and time.report_year is not None:
+        return time.report_year, None
+    for heading in cues.headings:
+        if heading.year is not None:
+            if heading.numbered or time.report_year is None:
+                return heading.year, None
+            plans, paragraph_plans = cues.plans, cues.paragraph_plans
+            return _weakly_dated(heading.year, time.report_year, plans=plans, paragraph_plans=paragraph_plans), None
+        if heading.span is not None:
+            return None, heading.span
+        if heading.target is not None and time.report_year is not None:
+            return (time.report_year if heading.target else time.review_year), None
+    return (time.report_year if cues.target else time.review_year), None
+
+
+def _period_and_basis(
+    reading: _Reading, cues: _TimeCues, year: int | None, span: Period | None
+) -> tuple[Period | None, Basis]:
+    """A year or span read with the figure's verb: 年均 over a span, growth or a flow over it (cumulative), a
+    level reached at its end, growth over a base year (比2002年) across the years after it."""
+    figure, left = reading.figure, reading.left
+    base = cues.base_year
+    if left.average or (left.every_year and reading.measure == "growth"):
+        average_span = (
+            cues.spans[0]
+            or cues.spans[1]
+            or (Period(base + 1, year) if base is not None and year is not None and year - base > 1 else None)
+            or (cues.lead.period if cues.lead.is_span else None)
+            or next((h.span for h in cues.headings if h.span is not None), None)
+        )
+        return span or average_span or _year_period(year), "average_annual"
+    if span is not None:
+        stock = left.reach or figure.form == "ratio" or _is_relative(figure.unit)  # a rate or a level reached
+        if reading.measure == "growth" or not stock:
+            return span, "cumulative"
+        return Period(span.last, span.last), "annual"
+    if base is not None and year is not None and reading.measure == "growth" and year - base > 1:
+        return Period(base + 1, year), "cumulative"
+    return _year_period(year), ("cumulative" if cues.cumulative else "annual")
 
 
 def _ends_by(end: int | None, position: int) -> bool:

@@ -23,6 +23,8 @@ _COLUMNS = ("code", "name_zh", "name_en", "typical_units", "aliases")
 _GENERIC_TAILS = (
     "预期目标",
     "增长率",
+    "增长",
+    "预期",
     "增速",
     "增幅",
     "规模",
@@ -33,8 +35,18 @@ _GENERIC_TAILS = (
     "实际",
     "名义",
 )
-_MODIFIER_END = re.compile(r"(?:人均|单位|每万人|每百元|每万元|万元|占|城镇|城市|乡村|农村)$")
+# Words before an indicator's name that make it another quantity: a per-unit or per-capita measure, a share,
+# a sub-sector (其他服务业增加值, 营利性服务业增加值), or the figure of a part of the region
+# (市级, 县（市、区）, 中心城区, 乡镇, 开发区 …), which is not the region's headline figure.
+_MODIFIER_END = re.compile(
+    r"(?:人均|单位|每万人|每百元|每万元|万元|占|城镇|城市|乡村|农村|其他|营利性|生产性|生活性|现代"
+    r"|市级|县级|区级|乡级|镇级|县市区|区县|县区|市县|乡镇|街道|中心城区|城区|县域|开发区|园区|高新区)$"
+)
 _NOISE = re.compile(r"\([^()]*\)|（[^（）]*）|[“”\"'‘’《》〈〉\s]")
+# "县（市、区）", "区（县）": a list of kinds of area, which the bracket rule would cut down to its first kind.
+_AREA_KINDS = re.compile(r"([县市区])[(（]([县市区])(?:、([县市区]))?[)）]")
+# A verb between a subject and its measure: "服务业实现增加值", "固定资产完成投资" name 服务业增加值, 固定资产投资.
+_INNER_VERB = re.compile(r"(?<=.)(?:实现|完成)(?=.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +99,13 @@ class Vocabulary:
         return self._matched[name]
 
     def _match(self, key: str) -> str | None:
-        for _ in range(3):
+        code = self._match_key(key)
+        if code is None and _INNER_VERB.search(key):
+            code = self._match_key(_INNER_VERB.sub("", key))
+        return code
+
+    def _match_key(self, key: str) -> str | None:
+        for _ in range(4):  # "…生产总值预期增长目标" sheds three generic tails
             for length in self._lengths:
                 if length <= len(key) and key[-length:] in self._by_name:
                     # "人均国内生产总值", "单位GDP能耗" name another quantity than the alias they end with
@@ -119,7 +137,13 @@ ELLIPTIC_HEADS = ("产量", "利润", "总产值", "产值", "增加值", "营�
 
 def normalize_name(name: str) -> str:
     """A name without brackets, quotes and spaces, as the vocabulary compares names."""
+    if "（" in name or "(" in name:
+        name = _AREA_KINDS.sub(_joined_kinds, name)
     return _NOISE.sub("", name)
+
+
+def _joined_kinds(match: re.Match[str]) -> str:
+    return "".join(kind for kind in match.groups() if kind)
 
 
 def _strip_generic_tail(key: str) -> str:
