@@ -21,6 +21,11 @@ from ingest.metrics import Vocabulary
 from ingest.model import ExtractedDocument
 
 PARSE_BATCH_PAGES = 100  # pages per parse task: about a second of work, against milliseconds of task overhead
+# A page's rows are staged whole, and each of its figures carries its sentence: a sentence of thousands of figures
+# weighs thousands of times its length (issue 19 staged 2 GB from a 60 KB page). Pages whose rows would hold more
+# characters than this are refused as too complex. A full report, 100,000 characters and a few thousand figures
+# with their sentences, stages under a million; 20 MB (max_bytes) of Chinese text, 7 million, stays under it.
+MAX_PAGE_CHARS = 8_000_000
 
 Window = tuple[date | None, date | None]
 """Publication days a load keeps: (since, until), either None for no bound."""
@@ -111,11 +116,14 @@ def _parse_job(
         )
     except Exception as exc:  # one malformed page must not stop the run; it is logged as failed
         return Failure(job.url, FailureKind.parse_error, f"extraction failed: {type(exc).__name__}: {exc}")
+    if not extracted.document.text.strip():
+        return Failure(job.url, FailureKind.empty_text, "no main text was left after cleaning")
     if not _in_window(extracted, *window):
         batch.outside_window += 1
         return None
+    page = StagedRows()
     stage_extraction(
-        batch.rows,
+        page,
         url=job.url,
         source=job.source,
         fetched=job.fetched,
@@ -123,6 +131,14 @@ def _parse_job(
         response=response,
         extracted=extracted,
     )
+    chars = page.text_chars()
+    if chars > MAX_PAGE_CHARS:
+        detail = (
+            f"its text and the sentences of its {len(extracted.metrics):,} figures come to {chars:,} characters,"
+            f" over the cap of {MAX_PAGE_CHARS:,} per page"
+        )
+        return Failure(job.url, FailureKind.too_complex, detail)
+    batch.rows.extend(page)
     batch.extracted += 1
     batch.sections += len(extracted.sections)
     batch.metrics += len(extracted.metrics)

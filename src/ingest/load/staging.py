@@ -140,6 +140,28 @@ class StagedRows:
         yield "stage_fetch_log", self.fetch_log
         yield "stage_url_state", self.url_state
 
+    def extend(self, other: StagedRows) -> None:
+        self.pages.extend(other.pages)
+        self.sections.extend(other.sections)
+        self.metrics.extend(other.metrics)
+        self.fetch_log.extend(other.fetch_log)
+        self.url_state.extend(other.url_state)
+
+    def text_chars(self) -> int:
+        """The characters of the rows' unbounded texts (see :func:`text_chars`)."""
+        return sum(text_chars(row) for _, rows in self.by_table() for row in rows)
+
+
+def text_chars(row: StageRow) -> int:
+    """The characters of a row's texts that grow with its page: a page's text and a figure's sentence; the other
+    fields are a few dozen bytes. Every figure of a sentence carries the whole sentence, so a sentence of thousands
+    of figures weighs thousands of times its length."""
+    if isinstance(row, PageRow):
+        return len(row.text)
+    if isinstance(row, MetricRow):
+        return len(row.sentence)
+    return 0
+
 
 def columns(rows: Sequence[StageRow]) -> dict[str, list[object]]:
     """Rows of one table as columns, the shape Arrow builds a batch from."""
