@@ -122,15 +122,18 @@ def _parse_job(
         batch.outside_window += 1
         return None
     page = StagedRows()
-    stage_extraction(
-        page,
-        url=job.url,
-        source=job.source,
-        fetched=job.fetched,
-        warc=job.warc,
-        response=response,
-        extracted=extracted,
-    )
+    try:
+        stage_extraction(
+            page,
+            url=job.url,
+            source=job.source,
+            fetched=job.fetched,
+            warc=job.warc,
+            response=response,
+            extracted=extracted,
+        )
+    except Exception as exc:  # like extraction: one page's rows that cannot be staged must not stop the run
+        return Failure(job.url, FailureKind.parse_error, f"staging failed: {type(exc).__name__}: {exc}")
     chars = page.text_chars()
     if chars > MAX_PAGE_CHARS:
         detail = (

@@ -31,6 +31,7 @@ FaultKind = Literal[
     "big_headers",
     "dense_figures",
     "deep_nesting",
+    "extreme_figures",
 ]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 OVERSIZE_BYTES = 25 * 1024 * 1024
@@ -48,7 +49,8 @@ class Fault:
     Hostile ones: ``gzip_bomb`` (``size`` zero bytes gzipped ``layers`` times, ``Content-Encoding: gzip, gzip``),
     ``slow_headers`` (the response head one byte every ``seconds``), ``big_headers`` (a head of ``size`` bytes),
     ``dense_figures`` (an article whose one sentence states ``figures`` figures), ``deep_nesting`` (an article whose
-    text sits ``depth`` elements deep).
+    text sits ``depth`` elements deep), ``extreme_figures`` (an article stating a figure of 28 digits and one of 23
+    decimals: together they are wider than a decimal Arrow or DuckDB reads).
     """
 
     kind: FaultKind

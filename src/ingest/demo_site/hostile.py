@@ -3,7 +3,8 @@
 The site's own columns stay as they were. Besides them, a list page (:data:`HOSTILE_LIST`) holds 100,000 links
 in one element; behind its first links sit the hostile pages, one mode each, and behind the rest nothing (404).
 robots.txt is oversized and disallows one of the linked pages in its first lines. Each mode names the issue's
-case and the failure kind a run must record for its page, so a test or a benchmark can check a whole hostile run.
+case and the failure kind a run must record for its page (or that it loads), so a test or a benchmark can check a
+whole hostile run.
 """
 
 from __future__ import annotations
@@ -22,17 +23,18 @@ ROBOTS_BYTES = 600 * 1024  # over the body cap of robots.txt: only its first 500
 
 @dataclass(frozen=True, slots=True)
 class HostileMode:
-    """One misbehaviour, the issue's case it stands for, and what a run must make of the page it serves."""
+    """One misbehaviour, the issue's case it stands for, and what a run must make of the page it serves: a failure of
+    a kind, or None for a page that loads."""
 
     case: int
     name: str
     path: str
-    expected: FailureKind
+    expected: FailureKind | None
 
 
 def arm(site: DemoSite) -> list[HostileMode]:
     """Switch every hostile mode on for the running ``site``; returns the modes of the linked pages."""
-    at = [linked_path(n) for n in range(1, 12)]
+    at = [linked_path(n) for n in range(1, 13)]
     credentials = f"http://user:secret@{urlsplit(site.base_url).netloc}/"
     modes = [
         (2, "a sentence of 3,000 figures", Fault("dense_figures", at[0], figures=3000), FailureKind.too_complex),
@@ -46,6 +48,7 @@ def arm(site: DemoSite) -> list[HostileMode]:
         (10, "a redirect with credentials", Fault("redirect", at[8], location=credentials), FailureKind.userinfo),
         (10, "a redirect loop", Fault("redirect", at[9], location=at[9]), FailureKind.redirect_refused),
         (11, "text 50,000 elements deep", Fault("deep_nesting", at[10], depth=50_000), FailureKind.empty_text),
+        (2, "figures of 28 digits and of 23 decimals", Fault("extreme_figures", at[11]), None),
     ]
     for _, _, fault, _ in modes:
         if fault is not None:

@@ -333,6 +333,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, _dense_figures(fault.figures), send_body)
         elif fault.kind == "deep_nesting":
             self._send(200, _deep_nesting(fault.depth), send_body)
+        elif fault.kind == "extreme_figures":
+            self._send(200, EXTREME_FIGURES.encode(), send_body)
         elif fault.kind == "big_headers":
             self.send_response(200)
             for number in range(fault.size // 64):
@@ -453,6 +455,13 @@ def _dense_figures(figures: int) -> bytes:
         '<html><head><title>统计公报</title></head><body><div class="article">'
         f"<h1>统计公报</h1><p>{sentence}。</p></div></body></html>"
     ).encode()
+
+
+EXTREME_FIGURES = (
+    '<html><head><title>统计公报</title></head><body><div class="article"><h1>统计公报</h1>'
+    "<p>全年地区生产总值达到1234567890123456789012345678元，比上年增长0.00000000000000000000001%。</p>"
+    "</div></body></html>"
+)
 
 
 def _deep_nesting(depth: int) -> bytes:

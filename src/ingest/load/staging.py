@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Literal
 
 from ingest.crawl import CrawledPage
@@ -195,6 +195,18 @@ def url_state_row(source: str, page: CrawledPage) -> UrlStateRow:
     )
 
 
+# Figures are DECIMAL(38, 10) in the warehouse, and Arrow infers a batch's decimal type from its values: a figure of
+# 28 digits beside one of 23 decimals needs 51 digits, which DuckDB cannot read, and the whole batch failed. Figures
+# are staged rounded to the 10 decimals the column keeps anyway; one of more than 28 digits before the point raises
+# InvalidOperation here (38 digits in all), and its page is a failure, not the batch.
+_COLUMN_SCALE = Decimal(1).scaleb(-10)
+_COLUMN = Context(prec=38)
+
+
+def _as_column(value: Decimal) -> Decimal:
+    return value.quantize(_COLUMN_SCALE, context=_COLUMN)
+
+
 def stage_extraction(
     rows: StagedRows,
     *,
@@ -259,10 +271,10 @@ def stage_extraction(
             kind=m.kind,
             measure=m.measure,
             basis=m.basis,
-            value=m.value,
-            value_high=m.value_high,
+            value=_as_column(m.value),
+            value_high=None if m.value_high is None else _as_column(m.value_high),
             unit=m.unit,
-            value_std=m.value_std,
+            value_std=None if m.value_std is None else _as_column(m.value_std),
             unit_std=m.unit_std,
             qualifier=m.qualifier,
             sentence=m.sentence,
