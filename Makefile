@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval bench clean
+.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval bench bench-hostile clean
 
 setup: $(VENV)/.synced system-packages
 
@@ -62,6 +62,10 @@ eval: setup
 N ?= 1000
 bench: setup
 	$(VENV)/bin/python -m bench.run --pages $(N)
+
+# Issue 19's hostile run: every hostile mode of one demo site beside a good one; writes bench/results/hostile.json.
+bench-hostile: setup
+	$(VENV)/bin/python -m bench.hostile
 
 clean:
 	rm -rf $(VENV) .uv .prefect .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prefect import State
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.states import Completed, Failed
@@ -87,11 +89,17 @@ def publish_failures(load_id: str, failures: list[Failure]) -> None:
         )
 
 
-def final_state(outcomes: list[LoadOutcome]) -> State:
-    """Failed when nothing at all could be fetched; completed, naming the failures, when only some requests failed."""
+def final_state(outcomes: list[LoadOutcome], failed_sources: Mapping[str, str] | None = None) -> State:
+    """Failed when nothing at all could be fetched or every source failed; completed, naming the failures, when
+    only some requests or sources failed. ``failed_sources`` maps a source whose load failed to why, in one line."""
+    failed_sources = failed_sources or {}
+    if failed_sources and not outcomes:  # every source failed, most often for one reason (a bad --db): say it once
+        return Failed(message="; ".join(dict.fromkeys(failed_sources.values())))
     reports = [outcome.report for outcome in outcomes]
     added = sum(r.versions_added for r in reports)
     news = f"{added} new version{'s' if added != 1 else ''}" if added else "nothing new"
+    if failed_sources:
+        news += "; " + "; ".join(f"source {name} failed: {why}" for name, why in failed_sources.items())
     failures = [failure for outcome in outcomes for failure in outcome.summary.failures]
     dead = [r.load_id for r in reports if r.status == "failed"]
     if dead and len(dead) == len(reports):  # no data: Prefect turns a failed state's data into its exception

@@ -18,7 +18,7 @@ from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_ta
 from ingest import pipeline
 from ingest.errors import IngestError
 from ingest.load.store import Warehouse
-from ingest.load.warehouse import DEFAULT_DB, run_lock
+from ingest.load.warehouse import DEFAULT_DB, connect, run_lock
 from ingest.progress import current_progress
 from ingest.sources import Source, load_sources, select_source
 
@@ -96,6 +96,12 @@ def backfill(
         return Failed(message=str(exc))
 
 
+def check_warehouse(warehouse: Warehouse) -> None:
+    """Open the warehouse once in the flow, before any task: a bad --db then ends the run with its one line, where
+    the IngestError raised in a task would have Prefect log the task's traceback first."""
+    connect(warehouse.paths.db, lock_timeout=warehouse.lock_timeout).close()
+
+
 def _select(sources_file: Path, names: list[str] | None) -> list[Source]:
     sources = load_sources(sources_file)
     return [select_source(sources, name) for name in names] if names else sources
@@ -105,13 +111,22 @@ def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float,
     logger = get_run_logger()
     warehouse = Warehouse.at(db)
     outcomes: list[pipeline.LoadOutcome] = []
+    failed: dict[str, str] = {}
     with run_lock(db, timeout=lock_timeout), parse_task_runner(dask) as runner:
+        check_warehouse(warehouse)
         for recovered in warehouse.recover():
             logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
         for request in requests:
-            outcome = pipeline.run_load(
-                warehouse, request, parse_map=parse_on(runner), progress=current_progress(), steps=STEPS
-            )
+            name = request.source.name
+            try:
+                outcome = pipeline.run_load(
+                    warehouse, request, parse_map=parse_on(runner), progress=current_progress(), steps=STEPS
+                )
+            except Exception as exc:  # one source's failure must not cost the others their load
+                failed[name] = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
+                # a user error is its one line; anything else is a bug, worth its traceback
+                logger.error("source=%s failed: %s", name, failed[name], exc_info=not isinstance(exc, IngestError))
+                continue
             summary, report = outcome.summary, outcome.report
             logger.info(
                 "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",
@@ -126,4 +141,4 @@ def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float,
             )
             publish_load(warehouse, outcome)
             outcomes.append(outcome)
-    return final_state(outcomes)
+    return final_state(outcomes, failed)

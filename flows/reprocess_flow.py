@@ -13,7 +13,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.states import Completed, Failed
 
 from flows.artifacts import artifact_key, publish_failures
-from flows.ingest_flows import DEFAULT_SOURCES, RUN_LOCK_TIMEOUT, STEPS
+from flows.ingest_flows import DEFAULT_SOURCES, RUN_LOCK_TIMEOUT, STEPS, check_warehouse
 from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
 from ingest.errors import IngestError
@@ -43,6 +43,7 @@ def reprocess(
         check_dask(dask)
         sources = {s.name: s for s in load_sources(Path(sources_file))} if Path(sources_file).exists() else {}
         with run_lock(warehouse.paths.db, timeout=lock_timeout), parse_task_runner(dask) as runner:
+            check_warehouse(warehouse)
             outcome = pipeline.run_reprocess(
                 warehouse,
                 sources,

@@ -22,6 +22,11 @@ from ingest.model import ExtractedDocument
 
 PARSE_BATCH_PAGES = 100  # pages per parse task: about a second of work, against milliseconds of task overhead
 STUB_CHARS = 40  # an article page with less text than this is a stub: a notice, a redirect page, a bare link
+# A page's rows are staged whole, and each of its figures carries its sentence: a sentence of thousands of figures
+# weighs thousands of times its length (issue 19 staged 2 GB from a 60 KB page). Pages whose rows would hold more
+# characters than this are refused as too complex. A full report, 100,000 characters and a few thousand figures
+# with their sentences, stages under a million; 20 MB (max_bytes) of Chinese text, 7 million, stays under it.
+MAX_PAGE_CHARS = 8_000_000
 
 Window = tuple[date | None, date | None]
 """Publication days a load keeps: (since, until), either None for no bound."""
@@ -113,20 +118,34 @@ def _parse_job(
     except Exception as exc:  # one malformed page must not stop the run; it is logged as failed
         return Failure(job.url, FailureKind.parse_error, f"extraction failed: {type(exc).__name__}: {exc}")
     text = "".join(extracted.document.text.split())
+    if not text:
+        return Failure(job.url, FailureKind.empty_text, "no main text was left after cleaning")
     if len(text) < STUB_CHARS:
         return Failure(job.url, FailureKind.stub, f"an article page with {len(text)} characters of text")
     if not _in_window(extracted, *window):
         batch.outside_window += 1
         return None
-    stage_extraction(
-        batch.rows,
-        url=job.url,
-        source=job.source,
-        fetched=job.fetched,
-        warc=job.warc,
-        response=response,
-        extracted=extracted,
-    )
+    page = StagedRows()
+    try:
+        stage_extraction(
+            page,
+            url=job.url,
+            source=job.source,
+            fetched=job.fetched,
+            warc=job.warc,
+            response=response,
+            extracted=extracted,
+        )
+    except Exception as exc:  # like extraction: one page's rows that cannot be staged must not stop the run
+        return Failure(job.url, FailureKind.parse_error, f"staging failed: {type(exc).__name__}: {exc}")
+    chars = page.text_chars()
+    if chars > MAX_PAGE_CHARS:
+        detail = (
+            f"its text and the sentences of its {len(extracted.metrics):,} figures come to {chars:,} characters,"
+            f" over the cap of {MAX_PAGE_CHARS:,} per page"
+        )
+        return Failure(job.url, FailureKind.too_complex, detail)
+    batch.rows.extend(page)
     batch.extracted += 1
     batch.sections += len(extracted.sections)
     batch.metrics += len(extracted.metrics)

@@ -19,7 +19,19 @@ from typing import Literal, get_args
 from ingest.demo_site.model import DemoArticle, DemoSiteError, default_edit, edited
 
 FaultKind = Literal[
-    "delay", "status", "drop", "truncate", "redirect", "oversize", "links", "gzip_bomb", "slow_headers", "big_headers"
+    "delay",
+    "status",
+    "drop",
+    "truncate",
+    "redirect",
+    "oversize",
+    "links",
+    "gzip_bomb",
+    "slow_headers",
+    "big_headers",
+    "dense_figures",
+    "deep_nesting",
+    "extreme_figures",
 ]
 FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 OVERSIZE_BYTES = 25 * 1024 * 1024
@@ -35,7 +47,10 @@ class Fault:
     default 302, to ``location``), ``oversize`` (stream ``size`` bytes, the page first when there is one, then
     filler, without Content-Length), ``links`` (a list page of ``links`` article links that share one parent element).
     Hostile ones: ``gzip_bomb`` (``size`` zero bytes gzipped ``layers`` times, ``Content-Encoding: gzip, gzip``),
-    ``slow_headers`` (the response head one byte every ``seconds``), ``big_headers`` (a head of ``size`` bytes).
+    ``slow_headers`` (the response head one byte every ``seconds``), ``big_headers`` (a head of ``size`` bytes),
+    ``dense_figures`` (an article whose one sentence states ``figures`` figures), ``deep_nesting`` (an article whose
+    text sits ``depth`` elements deep), ``extreme_figures`` (an article stating a figure of 28 digits and one of 23
+    decimals: together they are wider than a decimal Arrow or DuckDB reads).
     """
 
     kind: FaultKind
@@ -48,6 +63,8 @@ class Fault:
     size: int = OVERSIZE_BYTES
     links: int = 8000
     layers: int = 2
+    figures: int = 3000
+    depth: int = 50_000
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
@@ -70,6 +87,10 @@ class Fault:
             raise DemoSiteError(f"links fault needs links >= 1, got {self.links}")
         if self.layers < 1:
             raise DemoSiteError(f"gzip_bomb fault needs layers >= 1, got {self.layers}")
+        if self.figures < 1:
+            raise DemoSiteError(f"dense_figures fault needs figures >= 1, got {self.figures}")
+        if self.depth < 1:
+            raise DemoSiteError(f"deep_nesting fault needs depth >= 1, got {self.depth}")
 
     def matches(self, path: str) -> bool:
         if any(char in self.path for char in "*?["):

@@ -329,6 +329,12 @@ class _Handler(BaseHTTPRequestHandler):
             for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 0\r\n\r\n":
                 self.wfile.write(bytes([byte]))
                 time.sleep(fault.seconds)
+        elif fault.kind == "dense_figures":
+            self._send(200, _dense_figures(fault.figures), send_body)
+        elif fault.kind == "deep_nesting":
+            self._send(200, _deep_nesting(fault.depth), send_body)
+        elif fault.kind == "extreme_figures":
+            self._send(200, EXTREME_FIGURES.encode(), send_body)
         elif fault.kind == "big_headers":
             self.send_response(200)
             for number in range(fault.size // 64):
@@ -427,13 +433,46 @@ def _not_modified(page: _Page, if_none_match: str | None, if_modified_since: str
     return page.last_modified.replace(microsecond=0) <= since
 
 
+def linked_path(n: int) -> str:
+    """The path of the ``n``-th link (from 1) of a ``links`` list page; no article lives there unless a fault
+    answers for it."""
+    return f"/zwgk/zfgzbg/202305/t20230526_{n}.html"
+
+
 def _many_links(count: int) -> bytes:
     """A list page of ``count`` article links in one element, each with its date beside it."""
     rows = "".join(
-        f'<a href="/zwgk/zfgzbg/202305/t20230526_{n}.html">关于第{n}号文件的通知</a> <span>2023-05-26</span><br>\n'
+        f'<a href="{linked_path(n)}">关于第{n}号文件的通知</a> <span>2023-05-26</span><br>\n'
         for n in range(1, count + 1)
     )
     return f'<html><body><div class="list">\n{rows}</div></body></html>'.encode()
+
+
+def _dense_figures(figures: int) -> bytes:
+    """A bulletin whose one sentence states ``figures`` growth figures: every figure's row carries the sentence."""
+    sentence = "，".join(f"地区生产总值增长{n % 97}.{n % 10}%" for n in range(1, figures + 1))
+    return (
+        '<html><head><title>统计公报</title></head><body><div class="article">'
+        f"<h1>统计公报</h1><p>{sentence}。</p></div></body></html>"
+    ).encode()
+
+
+EXTREME_FIGURES = (
+    '<html><head><title>统计公报</title></head><body><div class="article"><h1>统计公报</h1>'
+    "<p>全年地区生产总值达到1234567890123456789012345678元，比上年增长0.00000000000000000000001%。</p>"
+    "</div></body></html>"
+)
+
+
+def _deep_nesting(depth: int) -> bytes:
+    """An article whose text sits ``depth`` elements deep: libxml2 stops at depth 256 and keeps no text."""
+    return (
+        "<html><head><title>深层嵌套</title></head><body>"
+        + "<div>" * depth
+        + "<p>地区生产总值增长5.5%。</p>"
+        + "</div>" * depth
+        + "</body></html>"
+    ).encode()
 
 
 @functools.cache

@@ -20,13 +20,16 @@ from typing import Self
 import duckdb
 import pyarrow as pa
 
-from ingest.load.staging import STAGE_TABLES, StagedRows, StageRow, StageTable, columns
+from ingest.load.staging import STAGE_TABLES, StagedRows, StageRow, StageTable, columns, text_chars
 from ingest.load.warehouse import run_sql
 
 MANIFEST = "manifest.json"
 # Rows buffered per table before a batch is written: pages carry their whole text, figures are small.
 _FLUSH_ROWS: dict[StageTable, int] = {"stage_pages": 50}
 _FLUSH_ROWS_DEFAULT = 2000
+# ... or before their texts pass this many characters (up to 12 MB of UTF-8), so that one insert, a page of up to
+# ingest.parse.MAX_PAGE_CHARS included, stays well inside the package session's memory limit.
+_FLUSH_CHARS = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,7 @@ class PackageWriter:
         run_sql(self._con, "package.sql")
         self._buffers: dict[StageTable, list[StageRow]] = {table: [] for table in STAGE_TABLES}
         self._counts: dict[str, int] = dict.fromkeys(STAGE_TABLES, 0)
+        self._chars: dict[StageTable, int] = dict.fromkeys(STAGE_TABLES, 0)
 
     def add(self, rows: StagedRows) -> None:
         for table, table_rows in rows.by_table():
@@ -64,7 +68,8 @@ class PackageWriter:
         buffer = self._buffers[table]
         buffer.extend(rows)
         self._counts[table] += len(rows)
-        if len(buffer) >= _FLUSH_ROWS.get(table, _FLUSH_ROWS_DEFAULT):
+        self._chars[table] += sum(text_chars(row) for row in rows)
+        if len(buffer) >= _FLUSH_ROWS.get(table, _FLUSH_ROWS_DEFAULT) or self._chars[table] >= _FLUSH_CHARS:
             self._flush(table)
 
     def _flush(self, table: StageTable) -> None:
@@ -76,6 +81,7 @@ class PackageWriter:
         self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
         self._con.unregister("batch")
         rows.clear()
+        self._chars[table] = 0
 
     def finish(self, *, source: str, kind: str, extractor_version: str) -> Manifest:
         """Write the remaining rows and the manifest that marks the package complete."""

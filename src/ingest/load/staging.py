@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Literal
 
 from ingest.crawl import CrawledPage
@@ -140,6 +140,28 @@ class StagedRows:
         yield "stage_fetch_log", self.fetch_log
         yield "stage_url_state", self.url_state
 
+    def extend(self, other: StagedRows) -> None:
+        self.pages.extend(other.pages)
+        self.sections.extend(other.sections)
+        self.metrics.extend(other.metrics)
+        self.fetch_log.extend(other.fetch_log)
+        self.url_state.extend(other.url_state)
+
+    def text_chars(self) -> int:
+        """The characters of the rows' unbounded texts (see :func:`text_chars`)."""
+        return sum(text_chars(row) for _, rows in self.by_table() for row in rows)
+
+
+def text_chars(row: StageRow) -> int:
+    """The characters of a row's texts that grow with its page: a page's text and a figure's sentence; the other
+    fields are a few dozen bytes. Every figure of a sentence carries the whole sentence, so a sentence of thousands
+    of figures weighs thousands of times its length."""
+    if isinstance(row, PageRow):
+        return len(row.text)
+    if isinstance(row, MetricRow):
+        return len(row.sentence)
+    return 0
+
 
 def columns(rows: Sequence[StageRow]) -> dict[str, list[object]]:
     """Rows of one table as columns, the shape Arrow builds a batch from."""
@@ -171,6 +193,18 @@ def url_state_row(source: str, page: CrawledPage) -> UrlStateRow:
         last_fetched_at=result.fetched_at,
         listed_date=page.link.published if page.link else None,
     )
+
+
+# Figures are DECIMAL(38, 10) in the warehouse, and Arrow infers a batch's decimal type from its values: a figure of
+# 28 digits beside one of 23 decimals needs 51 digits, which DuckDB cannot read, and the whole batch failed. Figures
+# are staged rounded to the 10 decimals the column keeps anyway; one of more than 28 digits before the point raises
+# InvalidOperation here (38 digits in all), and its page is a failure, not the batch.
+_COLUMN_SCALE = Decimal(1).scaleb(-10)
+_COLUMN = Context(prec=38)
+
+
+def _as_column(value: Decimal) -> Decimal:
+    return value.quantize(_COLUMN_SCALE, context=_COLUMN)
 
 
 def stage_extraction(
@@ -237,10 +271,10 @@ def stage_extraction(
             kind=m.kind,
             measure=m.measure,
             basis=m.basis,
-            value=m.value,
-            value_high=m.value_high,
+            value=_as_column(m.value),
+            value_high=None if m.value_high is None else _as_column(m.value_high),
             unit=m.unit,
-            value_std=m.value_std,
+            value_std=None if m.value_std is None else _as_column(m.value_std),
             unit_std=m.unit_std,
             qualifier=m.qualifier,
             sentence=m.sentence,

@@ -134,9 +134,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 @contextmanager
 def run_lock(db: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the warehouse's run lock: at most one ingest, backfill or reprocess per database at a time."""
-    db.parent.mkdir(parents=True, exist_ok=True)
     lock_path = db.with_name(db.name + ".lock")
-    with lock_path.open("a+") as handle:
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock_path.open("a+")
+    except OSError as exc:  # a --db under a file, or where nothing can be written
+        raise IngestError(f"cannot use {db} as a warehouse: {exc.strerror}: {exc.filename}") from None
+    with handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
