@@ -16,7 +16,7 @@ from prefect.states import Completed, Failed
 from flows.artifacts import final_state, publish_load
 from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
-from ingest.errors import IngestError
+from ingest.errors import IngestError, WarehouseBusyError
 from ingest.load.store import Warehouse
 from ingest.load.warehouse import DEFAULT_DB, run_lock
 from ingest.progress import current_progress
@@ -80,7 +80,9 @@ def backfill(
         check_dask(dask)
         [selected] = _select(Path(sources_file), [source])
         if dry_run:
-            links = pipeline.preview_backfill(Warehouse.at(Path(db)), selected, since=since, until=until)
+            links = pipeline.preview_backfill(
+                Warehouse.at(Path(db), lock_timeout=lock_timeout), selected, since=since, until=until
+            )
             return Completed(message=f"dry run: {len(links)} documents would be loaded", data=links)
         request = pipeline.LoadRequest(
             selected,
@@ -102,10 +104,28 @@ def _select(sources_file: Path, names: list[str] | None) -> list[Source]:
 
 
 def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float, dask: str | None) -> State:
-    logger = get_run_logger()
-    warehouse = Warehouse.at(db)
+    warehouse = Warehouse.at(db, lock_timeout=lock_timeout)
     outcomes: list[pipeline.LoadOutcome] = []
-    with run_lock(db, timeout=lock_timeout), parse_task_runner(dask) as runner:
+    try:
+        return _load(warehouse, requests, outcomes, dask=dask)
+    except WarehouseBusyError as exc:
+        # The loads committed before it gave up are recorded already; the warehouse is busy, so the others are
+        # noted for the next run to record as failed.
+        for request in requests[len(outcomes) :]:
+            warehouse.record_failure(kind=request.kind, source=request.source.name, reason=str(exc))
+        raise
+
+
+def _load(
+    warehouse: Warehouse,
+    requests: list[pipeline.LoadRequest],
+    outcomes: list[pipeline.LoadOutcome],
+    *,
+    dask: str | None,
+) -> State:
+    """The loads of ``requests`` one after the other, each appended to ``outcomes`` once committed."""
+    logger = get_run_logger()
+    with run_lock(warehouse.paths.db, timeout=warehouse.lock_timeout), parse_task_runner(dask) as runner:
         for recovered in warehouse.recover():
             logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
         for request in requests:

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from ingest.errors import IngestError
+from ingest.load.store import WarehousePaths
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, PUBLIC_VIEWS, connect, run_sql
 
 
@@ -29,8 +30,18 @@ class QueryResult:
 def open_reader(
     db: Path, *, as_of: str | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 ) -> duckdb.DuckDBPyConnection:
-    """A read-only connection whose public views show the warehouse as it stood at ``as_of`` (now if None)."""
-    con = connect(db, read_only=True, lock_timeout=lock_timeout)
+    """A read-only connection whose public views show the warehouse as it stood at ``as_of`` (now if None).
+
+    It opens the warehouse's published snapshot (ingest.load.snapshot), never the file a load writes, so it
+    holds up no load, and it sees every later commit at its next query."""
+    snapshot = WarehousePaths.beside(db).snapshot
+    if db.exists() and not snapshot.exists():
+        raise IngestError(
+            f"warehouse {db} has no published snapshot yet (it predates them); run `ingest publish --db {db}` once"
+        )
+    if not db.exists() and not snapshot.exists():
+        raise IngestError(f"warehouse {db} does not exist yet; run `ingest demo` or `ingest run` first")
+    con = connect(snapshot, read_only=True, lock_timeout=lock_timeout)
     if as_of is not None:
         row = run_sql(con, "load/as_of.sql", as_of=as_of).fetchone()
         if row is None or row[0] is None:
@@ -46,7 +57,8 @@ def open_query_session(
     ``allow_files``, for ``read_csv`` joins), install or load extensions, or change its own settings."""
     con = open_reader(db, as_of=as_of, lock_timeout=lock_timeout)
     if not allow_files:
-        run_sql(con, "query_no_files.sql")
+        data = WarehousePaths.beside(db).snapshot_data.resolve()
+        run_sql(con, "query_no_files.sql", snapshot_data=f"{data}/")
     run_sql(con, "query_session.sql")
     return con
 

@@ -1,0 +1,99 @@
+"""The published snapshot: what readers open, so that no reader ever holds the file the writer needs.
+
+DuckDB lets a file have one writing process or many reading ones, never both, and the warehouse file is written
+in the storage format of the DuckDB that wrote it. So after every commit the writer publishes its tables as
+Parquet files in a new numbered folder of ``reports.snapshot/``, and swaps the symbolic link
+``reports.snapshot/current`` to it in one atomic rename. Readers open ``reports.snapshot.duckdb``: a small
+database of views only, written in the oldest storage format DuckDB still writes, whose views read
+``current/<table>.parquet``. A reader's open connection therefore sees each new commit at its next query, never
+locks anything, and opens in any DuckDB from 1.1 on (``getvariable``, which time travel uses, came in 1.1); pandas
+and polars read the Parquet files directly. See docs/storage.md for the measurements behind this design.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from ingest.load.files import fsync_directory, replace_atomically
+from ingest.load.warehouse import run_sql
+
+CURRENT = "current"
+# Storage format of the views file: the oldest DuckDB 2.0 writes, readable by every DuckDB from 1.0 on.
+VIEWS_STORAGE_VERSION = "v1.0.0"
+# Snapshots kept besides the current one, so that a query which began on an older one finishes on it.
+_KEEP_PREVIOUS = 2
+
+
+def snapshot_paths(db: Path) -> tuple[Path, Path]:
+    """``reports.duckdb`` → the views file ``reports.snapshot.duckdb`` and the data folder ``reports.snapshot/``."""
+    return db.with_suffix(".snapshot.duckdb"), db.with_suffix(".snapshot")
+
+
+def publish(con: duckdb.DuckDBPyConnection) -> Path:
+    """Publish the warehouse that ``con`` writes as the current snapshot; return its folder.
+
+    Call with the warehouse's write connection, after a commit: readers see every table as of that commit.
+    """
+    views_file, data = snapshot_paths(_database_file(con))
+    data.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name) for p in data.iterdir() if p.name.isdigit()]
+    folder = data / f"{max(numbers, default=0) + 1:08d}"
+    folder.mkdir()
+    tables = [name for (name,) in run_sql(con, "snapshot/tables.sql").fetchall()]
+    for table in tables:
+        path = folder / f"{table}.parquet"
+        run_sql(con, "snapshot/export_table.sql", table=table, path=str(path))
+        with path.open("rb") as written:
+            os.fsync(written.fileno())
+    fsync_directory(folder)
+    link = data / f"{CURRENT}.new"
+    link.unlink(missing_ok=True)
+    link.symlink_to(folder.name)
+    replace_atomically(link, data / CURRENT)
+    _write_views(views_file, data.resolve() / CURRENT, tables)
+    for old in sorted(p for p in data.iterdir() if p.name.isdigit())[: -(_KEEP_PREVIOUS + 1)]:
+        shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the published snapshot is missing or lags the warehouse ``con`` has open."""
+    views_file, data = snapshot_paths(_database_file(con))
+    loads = data / CURRENT / "load_log.parquet"
+    if not views_file.is_file() or not loads.is_file():
+        return True
+    row = run_sql(con, "snapshot/stale.sql", path=str(loads)).fetchone()
+    return bool(row and row[0])
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> Path:
+    row = run_sql(con, "snapshot/database_file.sql").fetchone()
+    assert row is not None and row[0] is not None, "a snapshot is published from a warehouse file, not from memory"
+    return Path(row[0])
+
+
+def _write_views(views_file: Path, current: Path, tables: list[str]) -> None:
+    """Write the views database beside the snapshot folder and put it in place atomically."""
+    building = views_file.with_name(views_file.name + ".new")
+    building.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH ? AS snapshot (STORAGE_VERSION '{VIEWS_STORAGE_VERSION}')", [str(building)])
+        con.execute("USE snapshot")
+        for table in tables:
+            # A view's definition is stored as text, so its Parquet path is a literal, not a parameter.
+            location = str(current / f"{table}.parquet").replace("'", "''")
+            con.execute(f"CREATE VIEW \"{table}\" AS FROM read_parquet('{location}')")
+        run_sql(con, "views.sql")
+        run_sql(con, "view_comments.sql")
+        con.execute("USE memory")
+        con.execute("DETACH snapshot")
+    finally:
+        con.close()
+    with building.open("rb") as written:
+        os.fsync(written.fileno())
+    replace_atomically(building, views_file)
