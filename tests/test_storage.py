@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet
 import pytest
 from typer.testing import CliRunner
 
@@ -60,6 +61,9 @@ def test_the_stock_duckdb_cli_of_another_version_opens_the_snapshot(demo_site: D
     header, *rows = list(csv.reader(io.StringIO(shown.stdout)))
     assert header == ["indicator", "period", "kind", "value", "unit"]
     assert rows == [[str(value) for value in row] for row in expected]
+    # pandas and polars read the same tables through pyarrow, without DuckDB
+    documents = pyarrow.parquet.read_table(warehouse.paths.snapshot_data / "current" / "documents.parquet")
+    assert documents.num_rows == writer_rows(warehouse.paths.db, "SELECT count(*) FROM documents")[0][0]
 
 
 def test_an_open_reader_holds_up_no_load_and_sees_each_commit(demo_site: DemoSite, warehouse: Warehouse) -> None:
