@@ -3,10 +3,10 @@
     python -m bench.storage --pages 10000 [--ducklake-python /path/to/venv/bin/python]
 
 Backfills the synthetic mirror into a fresh warehouse (each commit publishes the snapshot), then measures: the
-cost of a commit with nothing to add (what publishing costs at that size), publishing alone, the snapshot's files
-and bytes, and the latency of every public view on the warehouse file and on the snapshot. With
-``--ducklake-python`` (an interpreter with duckdb 1.4.4, duckdb-ext-ducklake and duckdb-ext-sqlite), the same
-tables go into a DuckLake with a SQLite catalog and are measured there by bench/ducklake_probe.py.
+cost of a commit with nothing to add, publishing alone (after no load, and whole, as after a compaction or a schema
+change), the snapshot's files and bytes, and the latency of every public view on the warehouse file and on the
+snapshot. With ``--ducklake-python`` (an interpreter with duckdb 1.4.4, duckdb-ext-ducklake and
+duckdb-ext-sqlite), the same tables go into a DuckLake with a SQLite catalog, measured by bench/ducklake_probe.py.
 Writes ``bench/results/storage_n<pages>.json``.
 """
 
@@ -50,15 +50,21 @@ def measure(pages: int, *, seed: int, ducklake_python: Path | None, repeats: int
         paths = WarehousePaths.beside(db)
         _log(f"backfilling {pages} pages")
         backfill, _ = _child(_pipeline_args(sources_file, db, "backfill"), env)
-        _log("a commit with nothing new, then publishing alone")
+        _log("a commit with nothing new, then publishing alone: after no load, and whole (as a compaction does)")
         noop, _ = _child(_pipeline_args(sources_file, db, "scheduled"), env)
-        publish_s = []
+        publish_s, whole_s = [], []
         with connect(db) as con:
             for _ in range(3):
                 started = time.perf_counter()
                 publish(con)
                 publish_s.append(time.perf_counter() - started)
+            for _ in range(2):
+                (paths.snapshot_data / CURRENT).unlink()  # no snapshot to build on: every table written whole
+                started = time.perf_counter()
+                publish(con)
+                whole_s.append(time.perf_counter() - started)
         current = (paths.snapshot_data / CURRENT).resolve()
+        files = list(current.rglob("*.parquet"))
         _log("timing the views on the warehouse file and on the snapshot")
         on_file = view_latency(db, repeats=repeats, snapshot=False)
         on_snapshot = view_latency(db, repeats=repeats, snapshot=True)
@@ -70,9 +76,10 @@ def measure(pages: int, *, seed: int, ducklake_python: Path | None, repeats: int
             "noop_commit_s": noop["commit_s"],
             "noop_loads": len(noop["loads"]),
             "publish_s": statistics.median(publish_s),
+            "publish_whole_s": statistics.median(whole_s),
             "duckdb_file_mb": db.stat().st_size / 2**20,
-            "snapshot_mb": sum(p.stat().st_size for p in current.iterdir()) / 2**20,
-            "snapshot_files": len(list(current.iterdir())),
+            "snapshot_mb": sum(p.stat().st_size for p in files) / 2**20,
+            "snapshot_files": len(files),
             "views_file_kb": paths.snapshot.stat().st_size / 1024,
             "view_ms_file": asdict(on_file),
             "view_ms_snapshot": asdict(on_snapshot),

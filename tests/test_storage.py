@@ -23,7 +23,7 @@ from ingest import pipeline
 from ingest.cli import app
 from ingest.demo_site import DemoSite, default_articles
 from ingest.load.package import MANIFEST
-from ingest.load.store import Warehouse
+from ingest.load.store import Warehouse, WarehousePaths
 from ingest.load.warehouse import connect
 from ingest.query import open_reader, run_query
 from tests.conftest import demo_source_for, load_once, sources_file_for
@@ -62,7 +62,7 @@ def test_the_stock_duckdb_cli_of_another_version_opens_the_snapshot(demo_site: D
     assert header == ["indicator", "period", "kind", "value", "unit"]
     assert rows == [[str(value) for value in row] for row in expected]
     # pandas and polars read the same tables through pyarrow, without DuckDB
-    documents = pyarrow.parquet.read_table(warehouse.paths.snapshot_data / "current" / "documents.parquet")
+    documents = pyarrow.parquet.read_table(warehouse.paths.snapshot_data / "current" / "documents")
     assert documents.num_rows == writer_rows(warehouse.paths.db, "SELECT count(*) FROM documents")[0][0]
 
 
@@ -190,3 +190,31 @@ def test_every_open_of_a_run_honours_its_lock_timeout_and_a_run_that_gives_up_is
         loads = run_query(con, "SELECT source, status, message FROM loads ORDER BY started_at").rows
     assert [(source, status) for source, status, _ in loads] == [("demo", "failed"), ("demo", "completed")]
     assert loads[0][2] == message
+
+
+def test_every_snapshot_holds_exactly_the_warehouse_and_stays_compact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ingest.load import snapshot
+    from tests.test_warehouse import load
+
+    monkeypatch.setattr(snapshot, "_COMPACT_AT", 3)
+    db = tmp_path / "reports.duckdb"
+    current = WarehousePaths.beside(db).snapshot_data / snapshot.CURRENT
+    metrics_files = []
+    for number in range(6):  # each an edit of the one page: a new version, its figures, an earlier version closed
+        load(db, f"2026010{number}T000000Z-demo-{number:06d}", text=f"第{number}版 增长0.5%", raw=f"raw-{number}")
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            for table in TABLES:
+                published = f"read_parquet('{current}/{table}/*.parquet')"
+                differing = con.execute(
+                    f"SELECT count(*) FROM ((FROM {table} EXCEPT ALL FROM {published}) "
+                    f"UNION ALL (FROM {published} EXCEPT ALL FROM {table}))"
+                ).fetchall()
+                assert differing == [(0,)], (number, table)
+        finally:
+            con.close()
+        assert all(len(list(folder.iterdir())) <= 3 for folder in current.iterdir()), number
+        metrics_files.append(len(list((current / "metrics").iterdir())))
+    assert metrics_files == [1, 2, 3, 1, 2, 3]  # each load adds a file of its rows; the fourth is compacted into one

@@ -328,7 +328,9 @@ def publish(db: DbOption = DEFAULT_DB, lock_timeout: LockOption = DEFAULT_LOCK_T
 
     warehouse = Warehouse.at(db, lock_timeout=lock_timeout)
     folder = warehouse.publish()
-    console.print(f"Published {warehouse.paths.snapshot} (data in {folder})", markup=False, highlight=False)
+    console.print(
+        f"Published {warehouse.paths.snapshot} (data in {folder})", markup=False, highlight=False, soft_wrap=True
+    )
 
 
 @app.command()
