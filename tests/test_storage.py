@@ -86,14 +86,15 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_a_warehouse_built_before_snapshots_upgrades_with_one_command(tmp_path: Path) -> None:
+def test_a_warehouse_built_before_snapshots_upgrades_in_place(tmp_path: Path) -> None:
     # Built by the code of commit 403b7ba (one load of the demo site), the last one without snapshots.
     db = tmp_path / "reports.duckdb"
     db.write_bytes(gzip.decompress((FIXTURES / "warehouse_403b7ba.duckdb.gz").read_bytes()))
     counts = {table: writer_rows(db, f"SELECT count(*) FROM {table}") for table in TABLES}
 
-    code, _, err = invoke("sql", "--db", str(db), "SELECT count(*) FROM documents_current")
-    assert code == 1 and f"run `ingest publish --db {db}` once" in err and len(err.strip().splitlines()) == 1
+    # the first reader publishes it; `ingest publish` does the same by hand, and again without harm
+    code, out, err = invoke("sql", "--db", str(db), "--format", "json", "SELECT count(*) AS n FROM documents_current")
+    assert code == 0 and json.loads(out) == [{"n": 4}], err
     code, _, err = invoke("publish", "--db", str(db))
     assert code == 0, err
 

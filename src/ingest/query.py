@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 
 from ingest.errors import IngestError
-from ingest.load.store import WarehousePaths
+from ingest.load.store import Warehouse, WarehousePaths
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, PUBLIC_VIEWS, connect, run_sql
 
 
@@ -33,15 +33,14 @@ def open_reader(
     """A read-only connection whose public views show the warehouse as it stood at ``as_of`` (now if None).
 
     It opens the warehouse's published snapshot (ingest.load.snapshot), never the file a load writes, so it
-    holds up no load, and it sees every later commit at its next query."""
-    snapshot = WarehousePaths.beside(db).snapshot
-    if db.exists() and not snapshot.exists():
-        raise IngestError(
-            f"warehouse {db} has no published snapshot yet (it predates them); run `ingest publish --db {db}` once"
-        )
-    if not db.exists() and not snapshot.exists():
-        raise IngestError(f"warehouse {db} does not exist yet; run `ingest demo` or `ingest run` first")
-    con = connect(snapshot, read_only=True, lock_timeout=lock_timeout)
+    holds up no load, and it sees every later commit at its next query. A warehouse from before snapshots is
+    published first, once: the upgrade in place."""
+    paths = WarehousePaths.beside(db)
+    if not paths.snapshot.exists():
+        if not db.exists():
+            raise IngestError(f"warehouse {db} does not exist yet; run `ingest demo` or `ingest run` first")
+        Warehouse(paths, lock_timeout=lock_timeout).publish()
+    con = connect(paths.snapshot, read_only=True, lock_timeout=lock_timeout)
     if as_of is not None:
         row = run_sql(con, "load/as_of.sql", as_of=as_of).fetchone()
         if row is None or row[0] is None:

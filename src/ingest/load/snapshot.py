@@ -134,8 +134,10 @@ def _write_views(views_file: Path, current: Path, tables: list[str]) -> None:
         con.execute(f"ATTACH ? AS snapshot (STORAGE_VERSION '{VIEWS_STORAGE_VERSION}')", [str(building)])
         con.execute("USE snapshot")
         for table in tables:
-            # A view's definition is stored as text, so its Parquet path is a literal, not a parameter.
-            location = str(current / table / "*.parquet").replace("'", "''")
+            # A view's definition is stored as text, so its Parquet path is a literal, not a parameter; the folder's
+            # own name is escaped for DuckDB's glob ("[" opens a character class).
+            folder = "".join(f"[{c}]" if c in "[*?" else c for c in str(current / table))
+            location = f"{folder}/*.parquet".replace("'", "''")
             con.execute(f"CREATE VIEW \"{table}\" AS FROM read_parquet('{location}')")
         run_sql(con, "views.sql")
         run_sql(con, "view_comments.sql")
