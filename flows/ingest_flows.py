@@ -112,7 +112,8 @@ def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float,
         # The loads committed before it gave up are recorded already; the warehouse is busy, so the others are
         # noted for the next run to record as failed.
         for request in requests[len(outcomes) :]:
-            warehouse.record_failure(kind=request.kind, source=request.source.name, reason=str(exc))
+            name = request.source.name
+            warehouse.record_failure(pipeline.new_load_id(name), kind=request.kind, source=name, reason=str(exc))
         raise
 
 

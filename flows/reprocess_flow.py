@@ -53,7 +53,9 @@ def reprocess(
                 steps=STEPS,
             )
     except WarehouseBusyError as exc:
-        warehouse.record_failure(kind="reprocess", source=source, reason=str(exc))
+        warehouse.record_failure(
+            pipeline.new_load_id(source or "all"), kind="reprocess", source=source, reason=str(exc)
+        )
         return Failed(message=str(exc))
     except IngestError as exc:
         return Failed(message=str(exc))

@@ -28,6 +28,7 @@ from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, connect, run_sql, transa
 
 log = logging.getLogger(__name__)
 _FAILED_NOTE = ".failed.json"
+_NOTE_FIELDS = ("load_id", "kind", "source", "started_at", "message")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,17 +142,13 @@ class Warehouse:
         waiting for the warehouse, and publish the snapshot if it lags (a run killed before publishing, or a
         warehouse from before snapshots). Call only while holding the warehouse's run lock."""
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
-            notes = sorted(self.paths.packages.glob(f"*{_FAILED_NOTE}"))
-            for note in notes:
-                with transaction(con):
-                    run_sql(con, "load/record_failure.sql", **json.loads(note.read_text(encoding="utf-8")))
-                note.unlink()
+            noted = self._record_failures(con)
             reports = [
                 apply_package(con, package)
                 for package in pending_packages(self.paths.packages)
                 if self._written_here(con, package)
             ]
-            if notes or is_stale(con):
+            if noted or is_stale(con):
                 publish(con)
         return reports
 
@@ -160,12 +157,9 @@ class Warehouse:
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
             return publish(con)
 
-    def record_failure(self, *, kind: str, source: str | None, reason: str) -> str:
+    def record_failure(self, load_id: str, *, kind: str, source: str | None, reason: str) -> None:
         """Note a load that gave up before it could write to the warehouse (which was busy); the next run records
-        it in ``loads`` as failed, with ``reason``. Returns the load's id."""
-        from ingest.pipeline import new_load_id  # the pipeline composes this module; a top import would cycle
-
-        load_id = new_load_id(source or "all")
+        it in ``loads`` as failed, with ``reason``."""
         self.paths.packages.mkdir(parents=True, exist_ok=True)
         note = {
             "load_id": load_id,
@@ -175,7 +169,21 @@ class Warehouse:
             "message": reason,
         }
         write_atomically(self.paths.packages / f"{load_id}{_FAILED_NOTE}", json.dumps(note, ensure_ascii=False))
-        return load_id
+
+    def _record_failures(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Record the loads noted by :meth:`record_failure`; whether there were any."""
+        notes = sorted(self.paths.packages.glob(f"*{_FAILED_NOTE}"))
+        for path in notes:
+            try:
+                note = json.loads(path.read_text(encoding="utf-8"))
+                fields = {name: note[name] for name in _NOTE_FIELDS}
+            except (ValueError, TypeError, KeyError) as exc:
+                log.warning("ignored the unreadable note of a failed load %s (%s)", path, exc)
+            else:
+                with transaction(con):
+                    run_sql(con, "load/record_failure.sql", **fields)
+            path.unlink()
+        return bool(notes)
 
     @staticmethod
     def _written_here(con: duckdb.DuckDBPyConnection, package: Path) -> bool:
