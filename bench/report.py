@@ -247,7 +247,8 @@ def _method(results: Mapping[str, Any]) -> str:
         "unchanged mirror. Their difference is what the no-change run costs inside Prefect.\n"
         "- Load rate: rows `commit_load` applied (documents, versions, extractions, sections, metrics) over its wall "
         "time. Sizes: the DuckDB file after the backfill, and the WARC files, per 1,000 documents.\n"
-        "- Views: a read-only connection to the backfilled warehouse; one warm-up, then the median of up to 7 runs "
+        "- Views: a read-only connection to the backfilled warehouse's published snapshot, as readers open it; "
+        "one warm-up, then the median of up to 7 runs "
         "(fewer when one run takes seconds, within 10 s per query).\n"
     )
 

@@ -1,4 +1,5 @@
-"""Latency of the warehouse's public views, as an analyst's read-only session sees it.
+"""Latency of the warehouse's public views, as an analyst's read-only session sees it: on the published snapshot
+(ingest.load.snapshot), which readers open, unless the warehouse file itself is asked for (docs/storage.md).
 
 Three queries per view, each run once to warm up and then timed (fewer times when one run takes long, so a slow
 view cannot stall the benchmark): every row counted (``sql/view_count.sql``,
@@ -19,6 +20,7 @@ from typing import Any
 
 import duckdb
 
+from ingest.load.store import WarehousePaths
 from ingest.load.warehouse import PUBLIC_VIEWS, connect
 
 SQL = Path(__file__).resolve().parent / "sql"
@@ -44,8 +46,8 @@ class Operator:
     seconds: float
 
 
-def view_latency(db: Path, *, repeats: int) -> ViewLatency:
-    with connect(db, read_only=True) as con:
+def view_latency(db: Path, *, repeats: int, snapshot: bool = True) -> ViewLatency:
+    with connect(_opened(db, snapshot), read_only=True) as con:
         con.execute(_sql("quiet.sql"))
         return ViewLatency(
             every_row={v: _median_ms(con, _sql("view_count.sql"), {"view": v}, repeats) for v in PUBLIC_VIEWS},
@@ -56,12 +58,16 @@ def view_latency(db: Path, *, repeats: int) -> ViewLatency:
 
 def slowest_operators(db: Path, view: str, count: int = 6) -> list[Operator]:
     """The operators that take longest when every row and column of ``view`` is computed."""
-    with connect(db, read_only=True) as con:
+    with connect(_opened(db, snapshot=True), read_only=True) as con:
         con.execute(_sql("quiet.sql"))
         row = con.execute(_sql("explain_view.sql"), {"view": view}).fetchone()
     assert row is not None  # EXPLAIN ANALYZE always answers one row
     operators = list(_operators(json.loads(row[-1])))
     return sorted(operators, key=lambda operator: -operator.seconds)[:count]
+
+
+def _opened(db: Path, snapshot: bool) -> Path:
+    return WarehousePaths.beside(db).snapshot if snapshot else db
 
 
 def operators_markdown(view: str, operators: list[Operator], total_ms: float) -> str:

@@ -16,7 +16,7 @@ from prefect.states import Completed, Failed
 from flows.artifacts import final_state, publish_load
 from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
-from ingest.errors import IngestError
+from ingest.errors import IngestError, WarehouseBusyError
 from ingest.load.store import Warehouse
 from ingest.load.warehouse import DEFAULT_DB, connect, run_lock
 from ingest.progress import current_progress
@@ -80,7 +80,9 @@ def backfill(
         check_dask(dask)
         [selected] = _select(Path(sources_file), [source])
         if dry_run:
-            links = pipeline.preview_backfill(Warehouse.at(Path(db)), selected, since=since, until=until)
+            links = pipeline.preview_backfill(
+                Warehouse.at(Path(db), lock_timeout=lock_timeout), selected, since=since, until=until
+            )
             return Completed(message=f"dry run: {len(links)} documents would be loaded", data=links)
         request = pipeline.LoadRequest(
             selected,
@@ -108,30 +110,48 @@ def _select(sources_file: Path, names: list[str] | None) -> list[Source]:
 
 
 def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float, dask: str | None) -> State:
+    warehouse = Warehouse.at(db, lock_timeout=lock_timeout)
+    pending = list(requests)
+    try:
+        return _load(warehouse, pending, dask=dask)
+    except WarehouseBusyError as exc:
+        # The loads settled before it gave up are recorded already; the warehouse is busy, so the others are noted
+        # for the next run to record as failed.
+        for request in pending:
+            name = request.source.name
+            warehouse.record_failure(pipeline.new_load_id(name), kind=request.kind, source=name, reason=str(exc))
+        raise
+
+
+def _load(warehouse: Warehouse, pending: list[pipeline.LoadRequest], *, dask: str | None) -> State:
+    """The loads of ``pending`` one after the other, each taken off it once committed or failed."""
     logger = get_run_logger()
-    warehouse = Warehouse.at(db)
     outcomes: list[pipeline.LoadOutcome] = []
     failed: dict[str, str] = {}
-    with run_lock(db, timeout=lock_timeout), parse_task_runner(dask) as runner:
+    with run_lock(warehouse.paths.db, timeout=warehouse.lock_timeout), parse_task_runner(dask) as runner:
         check_warehouse(warehouse)
         for recovered in warehouse.recover():
             logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
-        for request in requests:
+        while pending:
+            request = pending[0]
             name = request.source.name
             try:
                 outcome = pipeline.run_load(
                     warehouse, request, parse_map=parse_on(runner), progress=current_progress(), steps=STEPS
                 )
+            except WarehouseBusyError:
+                raise  # the warehouse, not this source: every later load would wait for it too
             except Exception as exc:  # one source's failure must not cost the others their load
                 failed[name] = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
                 # a user error is its one line; anything else is a bug, worth its traceback
                 logger.error("source=%s failed: %s", name, failed[name], exc_info=not isinstance(exc, IngestError))
+                pending.pop(0)
                 continue
             summary, report = outcome.summary, outcome.report
             logger.info(
                 "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",
                 report.load_id,
-                request.source.name,
+                name,
                 report.status,
                 summary.fetched,
                 summary.not_modified,
@@ -141,4 +161,5 @@ def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float,
             )
             publish_load(warehouse, outcome)
             outcomes.append(outcome)
+            pending.pop(0)
     return final_state(outcomes, failed)

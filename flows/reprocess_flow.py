@@ -16,7 +16,7 @@ from flows.artifacts import artifact_key, publish_failures
 from flows.ingest_flows import DEFAULT_SOURCES, RUN_LOCK_TIMEOUT, STEPS, check_warehouse
 from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
-from ingest.errors import IngestError
+from ingest.errors import IngestError, WarehouseBusyError
 from ingest.failures import summarise_failures
 from ingest.load.store import Warehouse
 from ingest.load.warehouse import DEFAULT_DB, run_lock
@@ -38,7 +38,7 @@ def reprocess(
     ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse_tasks); default: threads.
     """
     logger = get_run_logger()
-    warehouse = Warehouse.at(Path(db))
+    warehouse = Warehouse.at(Path(db), lock_timeout=lock_timeout)
     try:
         check_dask(dask)
         sources = {s.name: s for s in load_sources(Path(sources_file))} if Path(sources_file).exists() else {}
@@ -53,6 +53,11 @@ def reprocess(
                 progress=current_progress(),
                 steps=STEPS,
             )
+    except WarehouseBusyError as exc:
+        warehouse.record_failure(
+            pipeline.new_load_id(source or "all"), kind="reprocess", source=source, reason=str(exc)
+        )
+        return Failed(message=str(exc))
     except IngestError as exc:
         return Failed(message=str(exc))
     summary, report = outcome.summary, outcome.report

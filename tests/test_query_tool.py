@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest.cli import app
-from ingest.load.warehouse import connect
+from ingest.load.store import Warehouse
 
 runner = CliRunner()
 
@@ -32,7 +32,7 @@ def files_under(directory: Path) -> dict[str, str]:
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
     db = tmp_path / "warehouse" / "reports.duckdb"
-    connect(db).close()
+    Warehouse.at(db).publish()
     db.with_suffix(".packages").mkdir()
     return db
 

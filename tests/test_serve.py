@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import duckdb
 import httpx
 import pytest
 from prefect.client.orchestration import SyncPrefectClient, get_client
@@ -38,6 +39,7 @@ from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from ingest.demo_site import DemoSite, Fault, default_articles
+from ingest.load.store import Warehouse
 from ingest.query import open_reader, run_query
 from tests.conftest import sources_file_for
 
@@ -61,6 +63,7 @@ class Served:
     scheduled_site: DemoSite  # loaded by the ingest schedule
     backfill_site: DemoSite  # loaded by the backfills the tests start
     work: Path
+    reader: duckdb.DuckDBPyConnection  # an analyst's connection to the scheduled warehouse, open throughout
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +106,11 @@ def served(prefect_server: tuple[str, Path], tmp_path_factory: pytest.TempPathFa
             "PREFECT_HOME": str(work / "prefect-home"),
             "PREFECT_RUNNER_POLL_FREQUENCY": "1",
         }
+        db = work / "scheduled.duckdb"
+        warehouse = Warehouse.at(db)
+        warehouse.publish()  # an empty warehouse, so that the reader can open it before the first run
+        reader = duckdb.connect(str(warehouse.paths.snapshot), read_only=True)
+        assert reader.execute("SELECT count(*) FROM documents_current").fetchall() == [(0,)]
         log = work / "serve.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
@@ -112,7 +120,7 @@ def served(prefect_server: tuple[str, Path], tmp_path_factory: pytest.TempPathFa
                     "--sources",
                     str(sources_file_for(work / "scheduled.toml", scheduled_site, max_retries=1)),
                     "--db",
-                    str(work / "scheduled.duckdb"),
+                    str(db),
                     "--interval",
                     "5",
                 ],
@@ -123,8 +131,9 @@ def served(prefect_server: tuple[str, Path], tmp_path_factory: pytest.TempPathFa
             )
         sources_file_for(work / "backfill.toml", backfill_site, max_retries=1)
         try:
-            yield Served(api_url, server_log, process, log, scheduled_site, backfill_site, work)
+            yield Served(api_url, server_log, process, log, scheduled_site, backfill_site, work, reader)
         finally:
+            reader.close()
             _stop(process)
 
 
@@ -154,6 +163,13 @@ def test_scheduled_runs_load_the_site_then_find_nothing_new(served: Served) -> N
     second_counts = _summary_counts(second_artifacts["summary"])
     assert (second_counts["fetched"], second_counts["new documents"], second_counts["changed documents"]) == (0, 0, 0)
     assert second_counts["failed"] == 0 and "failures" not in second_artifacts
+
+
+def test_a_reader_kept_open_across_the_runs_held_up_neither_and_sees_their_data(served: Served) -> None:
+    # The connection was opened before the first scheduled run; both runs completed (the test above) around it.
+    assert served.reader.execute("SELECT count(*) FROM documents_current").fetchall() == [(len(PUBLISHED),)]
+    loads = served.reader.execute("SELECT kind, status FROM loads ORDER BY started_at LIMIT 2").fetchall()
+    assert loads == [("scheduled", "completed"), ("scheduled", "completed")]
 
 
 def test_a_backfill_deployment_run_loads_the_requested_window(served: Served) -> None:

@@ -447,6 +447,19 @@ def export(
 
 @app.command()
 @user_errors
+def publish(db: DbOption = DEFAULT_DB, lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT) -> None:
+    """Publish the snapshot readers open (every load does it; run it once on a warehouse from before snapshots)."""
+    from ingest.load.store import Warehouse
+
+    warehouse = Warehouse.at(db, lock_timeout=lock_timeout)
+    folder = warehouse.publish()
+    console.print(
+        f"Published {warehouse.paths.snapshot} (data in {folder})", markup=False, highlight=False, soft_wrap=True
+    )
+
+
+@app.command()
+@user_errors
 def serve(
     sources: SourcesOption = DEFAULT_SOURCES,
     db: DbOption = DEFAULT_DB,

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from ingest.errors import IngestError
+from ingest.load.store import Warehouse, WarehousePaths
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, PUBLIC_VIEWS, connect, run_sql
 
 # The README promises times as the reports state them: China has one time zone and no daylight saving time.
@@ -35,8 +36,17 @@ class QueryResult:
 def open_reader(
     db: Path, *, as_of: str | None = None, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 ) -> duckdb.DuckDBPyConnection:
-    """A read-only connection whose public views show the warehouse as it stood at ``as_of`` (now if None)."""
-    con = connect(db, read_only=True, lock_timeout=lock_timeout)
+    """A read-only connection whose public views show the warehouse as it stood at ``as_of`` (now if None).
+
+    It opens the warehouse's published snapshot (ingest.load.snapshot), never the file a load writes, so it
+    holds up no load, and it sees every later commit at its next query. A warehouse from before snapshots is
+    published first, once: the upgrade in place."""
+    paths = WarehousePaths.beside(db)
+    if not paths.snapshot.exists():
+        if not db.exists():
+            raise IngestError(f"warehouse {db} does not exist yet; run `ingest demo` or `ingest run` first")
+        Warehouse(paths, lock_timeout=lock_timeout).publish()
+    con = connect(paths.snapshot, read_only=True, lock_timeout=lock_timeout)
     if as_of is not None:
         # fetched to the end: DuckDB refuses a relation (con.sql) beside an unfinished result
         rows = run_sql(con, "load/as_of.sql", as_of=as_of).fetchall()
@@ -59,7 +69,8 @@ def open_query_session(
     shows times in ``timezone``."""
     con = open_reader(db, as_of=as_of, lock_timeout=lock_timeout)
     if not allow_files:
-        run_sql(con, "query_no_files.sql")
+        data = WarehousePaths.beside(db).snapshot_data.resolve()
+        run_sql(con, "query_no_files.sql", snapshot_data=f"{data}/")
     try:
         run_sql(con, "query_session.sql", timezone=timezone)
     except duckdb.NotImplementedException:

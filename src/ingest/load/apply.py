@@ -10,6 +10,7 @@ import duckdb
 
 from ingest.errors import IngestError
 from ingest.load.package import read_manifest
+from ingest.load.snapshot import publish
 from ingest.load.warehouse import run_sql, transaction
 
 
@@ -30,7 +31,8 @@ class LoadReport:
 
 
 def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport:
-    """Apply a complete package and finish its load in one transaction, then delete the package."""
+    """Apply a complete package and finish its load in one transaction, publish the snapshot readers see
+    (ingest.load.snapshot), then delete the package."""
     manifest = read_manifest(directory)
     if manifest is None:
         raise IngestError(f"load package {directory} is incomplete (no manifest); delete it and run again")
@@ -47,6 +49,7 @@ def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport
             )
     finally:
         con.execute("DETACH pkg")
+    publish(con)
     shutil.rmtree(directory, ignore_errors=True)
     return load_report(con, manifest.load_id)
 

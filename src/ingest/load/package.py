@@ -10,6 +10,7 @@ was and the next run applies or redoes what is missing.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -20,9 +21,11 @@ from typing import Self
 import duckdb
 import pyarrow as pa
 
+from ingest.load.files import write_atomically
 from ingest.load.staging import STAGE_TABLES, StagedRows, StageRow, StageTable, columns, text_chars
 from ingest.load.warehouse import run_sql
 
+log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 # Rows buffered per table before a batch is written: pages carry their whole text, figures are small.
 _FLUSH_ROWS: dict[StageTable, int] = {"stage_pages": 50}
@@ -96,7 +99,7 @@ class PackageWriter:
             created_at=datetime.now(UTC).isoformat(),
             counts=dict(self._counts),
         )
-        (self.directory / MANIFEST).write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+        write_atomically(self.directory / MANIFEST, json.dumps(asdict(manifest), indent=2))
         return manifest
 
     def abandon(self) -> None:
@@ -112,11 +115,16 @@ class PackageWriter:
 
 
 def read_manifest(directory: Path) -> Manifest | None:
-    """The manifest of a complete package, or None for an unfinished one."""
+    """The manifest of a complete package, or None for an unfinished one or one whose manifest is unreadable
+    (written before manifests were crash-safe, or damaged since): its load is redone rather than blocking runs."""
     path = directory / MANIFEST
     if not path.is_file():
         return None
-    return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+    try:
+        return Manifest(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        log.warning("load package %s has a corrupt manifest (%s); its load will be redone", directory, exc)
+        return None
 
 
 def pending_packages(root: Path) -> list[Path]:

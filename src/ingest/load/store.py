@@ -1,24 +1,35 @@
 """The warehouse as a load sees it: every query the pipeline runs, each on a connection held only as long as it.
 
-A load opens the warehouse to plan (record the load, read the crawl memory) and to commit (apply its package);
-collecting, which takes the network's time, never holds it, so analysts can query while a run is under way.
+A load opens the warehouse to plan (record the load, read the crawl memory) and to commit (apply its package,
+then publish the snapshot readers open: ingest.load.snapshot); collecting, which takes the network's time, never
+holds it. Readers never open the warehouse file itself, so they never hold up a load.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Self
+
+import duckdb
 
 from ingest.crawl import KnownArticle
 from ingest.diff import DocumentDiff, load_diffs
 from ingest.fetch import WarcRef
 from ingest.load.apply import LoadReport, apply_package
-from ingest.load.package import pending_packages
+from ingest.load.files import write_atomically
+from ingest.load.package import pending_packages, read_manifest
+from ingest.load.snapshot import is_stale, publish, snapshot_paths
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, connect, run_sql, transaction
+
+log = logging.getLogger(__name__)
+_FAILED_NOTE = ".failed.json"
+_NOTE_FIELDS = ("load_id", "kind", "source", "started_at", "message")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +39,21 @@ class WarehousePaths:
     db: Path
     archive: Path
     packages: Path
+    snapshot: Path  # the views database readers open
+    snapshot_data: Path  # its Parquet files, one numbered folder per commit
 
     @classmethod
     def beside(cls, db: Path) -> Self:
-        """``warehouse/reports.duckdb`` → ``warehouse/reports.archive/``, ``warehouse/reports.packages/``."""
-        return cls(db=db, archive=db.with_suffix(".archive"), packages=db.with_suffix(".packages"))
+        """``warehouse/reports.duckdb`` → ``warehouse/reports.archive/``, ``warehouse/reports.packages/``,
+        ``warehouse/reports.snapshot.duckdb`` and ``warehouse/reports.snapshot/``."""
+        snapshot, snapshot_data = snapshot_paths(db)
+        return cls(
+            db=db,
+            archive=db.with_suffix(".archive"),
+            packages=db.with_suffix(".packages"),
+            snapshot=snapshot,
+            snapshot_data=snapshot_data,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +134,71 @@ class Warehouse:
             return _known(run_sql(con, "load/known_urls.sql", source=source).fetchall())
 
     def commit(self, load_id: str) -> LoadReport:
-        """Apply the load's package in one transaction."""
+        """Apply the load's package in one transaction (which publishes the snapshot readers see)."""
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
             return apply_package(con, self.paths.packages / load_id)
 
     def recover(self) -> list[LoadReport]:
-        """Apply complete packages that a killed run wrote but never committed."""
-        pending = pending_packages(self.paths.packages)
-        if not pending:
-            return []
+        """Apply complete packages that a killed run wrote but never committed, record the loads that gave up
+        waiting for the warehouse, and publish the snapshot if it lags (a run killed before publishing, or a
+        warehouse from before snapshots). Call only while holding the warehouse's run lock."""
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
-            return [apply_package(con, package) for package in pending]
+            noted = self._record_failures(con)
+            reports = [
+                apply_package(con, package)
+                for package in pending_packages(self.paths.packages)
+                if self._written_here(con, package)
+            ]
+            if noted or is_stale(con):
+                publish(con)
+        return reports
+
+    def publish(self) -> Path:
+        """Publish the snapshot of the warehouse as it stands (creating an empty warehouse if there is none)."""
+        with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
+            return publish(con)
+
+    def record_failure(self, load_id: str, *, kind: str, source: str | None, reason: str) -> None:
+        """Note a load that gave up before it could write to the warehouse (which was busy); the next run records
+        it in ``loads`` as failed, with ``reason``."""
+        self.paths.packages.mkdir(parents=True, exist_ok=True)
+        note = {
+            "load_id": load_id,
+            "kind": kind,
+            "source": source,
+            "started_at": datetime.now(UTC).isoformat(),
+            "message": reason,
+        }
+        write_atomically(self.paths.packages / f"{load_id}{_FAILED_NOTE}", json.dumps(note, ensure_ascii=False))
+
+    def _record_failures(self, con: duckdb.DuckDBPyConnection) -> bool:
+        """Record the loads noted by :meth:`record_failure`; whether there were any."""
+        notes = sorted(self.paths.packages.glob(f"*{_FAILED_NOTE}"))
+        for path in notes:
+            try:
+                note = json.loads(path.read_text(encoding="utf-8"))
+                fields = {name: note[name] for name in _NOTE_FIELDS}
+            except (ValueError, TypeError, KeyError) as exc:
+                log.warning("ignored the unreadable note of a failed load %s (%s)", path, exc)
+            else:
+                with transaction(con):
+                    run_sql(con, "load/record_failure.sql", **fields)
+            path.unlink()
+        return bool(notes)
+
+    @staticmethod
+    def _written_here(con: duckdb.DuckDBPyConnection, package: Path) -> bool:
+        """Whether a package is one this warehouse's writer made: its load was recorded, and left unfinished,
+        before the package was written. Anything else was planted in the folder and is refused."""
+        manifest = read_manifest(package)
+        recorded = manifest is not None and manifest.load_id == package.name
+        if recorded:
+            row = run_sql(con, "load/unfinished.sql", load_id=package.name).fetchone()
+            recorded = bool(row and row[0])
+        if not recorded:
+            log.warning("refused load package %s: no unfinished load of this warehouse wrote it", package)
+            shutil.rmtree(package, ignore_errors=True)
+        return recorded
 
     def current_versions(self, *, source: str | None, since: date | None) -> list[CurrentVersion]:
         """The current version of every document (of ``source``, published since ``since``) with an archived

@@ -1,0 +1,149 @@
+"""The published snapshot: what readers open, so that no reader ever holds the file the writer needs.
+
+DuckDB lets a file have one writing process or many reading ones, never both, and the warehouse file is written
+in the storage format of the DuckDB that wrote it. So after every commit the writer publishes its tables as
+Parquet files in a new numbered folder of ``reports.snapshot/``, and swaps the symbolic link
+``reports.snapshot/current`` to it in one atomic rename. Readers open ``reports.snapshot.duckdb``: a small
+database of views only, written in the oldest storage format DuckDB still writes, whose views read
+``current/<table>/*.parquet``. A reader's open connection therefore sees each new commit at its next query, never
+locks anything, and opens in any DuckDB from 1.1 on (``getvariable``, which time travel uses, came in 1.1); pandas
+and polars read the Parquet files directly.
+
+Publishing costs what the commit added, not what the warehouse holds: the tables a load only appends to keep
+their earlier files (hard links into the new folder) and gain one file of the rows of the loads committed since;
+the small tables a load updates are written whole. A table with many files is compacted into one, and a schema
+change (a migration, new views) rewrites everything. See docs/storage.md for the measurements behind this design.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from ingest.load.files import fsync_directory, replace_atomically
+from ingest.load.warehouse import run_sql
+
+CURRENT = "current"
+# Tables a load only appends to, every row tagged with the load that wrote it; the others are rewritten whole.
+APPEND_ONLY = frozenset({"documents", "extractions", "sections", "metrics", "fetch_log"})
+# Files a table may gather in a snapshot before they are compacted into one.
+_COMPACT_AT = 32
+# Storage format of the views file: the oldest DuckDB 2.0 writes, readable by every DuckDB from 1.0 on.
+VIEWS_STORAGE_VERSION = "v1.0.0"
+# Snapshots kept besides the current one, so that a query which began on an older one finishes on it.
+_KEEP_PREVIOUS = 2
+
+
+def snapshot_paths(db: Path) -> tuple[Path, Path]:
+    """``reports.duckdb`` → the views file ``reports.snapshot.duckdb`` and the data folder ``reports.snapshot/``."""
+    return db.with_suffix(".snapshot.duckdb"), db.with_suffix(".snapshot")
+
+
+def publish(con: duckdb.DuckDBPyConnection) -> Path:
+    """Publish the warehouse that ``con`` writes as the current snapshot; return its folder.
+
+    Call with the warehouse's write connection, after a commit: readers see every table as of that commit.
+    """
+    views_file, data = snapshot_paths(_database_file(con))
+    data.mkdir(parents=True, exist_ok=True)
+    numbers = [int(p.name) for p in data.iterdir() if p.name.isdigit()]
+    folder = data / f"{max(numbers, default=0) + 1:08d}"
+    folder.mkdir()
+    previous = _previous(con, data / CURRENT)
+    tables = [name for (name,) in run_sql(con, "snapshot/tables.sql").fetchall()]
+    new_loads = _loads_since(con, previous) if previous is not None else None
+    for table in tables:
+        _publish_table(con, table, folder / table, previous, new_loads)
+    fsync_directory(folder)
+    link = data / f"{CURRENT}.new"
+    link.unlink(missing_ok=True)
+    link.symlink_to(folder.name)
+    replace_atomically(link, data / CURRENT)
+    _write_views(views_file, data.resolve() / CURRENT, tables)
+    for old in sorted(p for p in data.iterdir() if p.name.isdigit())[: -(_KEEP_PREVIOUS + 1)]:
+        shutil.rmtree(old, ignore_errors=True)
+    return folder
+
+
+def is_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the published snapshot is missing or lags the warehouse ``con`` has open."""
+    views_file, data = snapshot_paths(_database_file(con))
+    if not views_file.is_file() or not (data / CURRENT / "load_log").is_dir():
+        return True
+    row = run_sql(con, "snapshot/stale.sql", loads=_files(data / CURRENT, "load_log")).fetchone()
+    return bool(row and row[0])
+
+
+def _previous(con: duckdb.DuckDBPyConnection, current: Path) -> Path | None:
+    """The current snapshot's folder when the next one may build on it: same tables, same schema and views."""
+    if not (current / "schema_migrations").is_dir():
+        return None
+    row = run_sql(con, "snapshot/same_schema.sql", migrations=_files(current, "schema_migrations")).fetchone()
+    return current.resolve() if row and row[0] else None
+
+
+def _loads_since(con: duckdb.DuckDBPyConnection, previous: Path) -> list[str]:
+    rows = run_sql(con, "snapshot/loads_since.sql", loads=_files(previous, "load_log")).fetchall()
+    return [load_id for (load_id,) in rows]
+
+
+def _publish_table(
+    con: duckdb.DuckDBPyConnection, table: str, folder: Path, previous: Path | None, new_loads: list[str] | None
+) -> None:
+    """One table of a snapshot into ``folder``: earlier files linked and the new rows added, or written whole."""
+    folder.mkdir()
+    earlier = sorted((previous / table).glob("*.parquet")) if previous is not None else []
+    if table in APPEND_ONLY and new_loads is not None and earlier and len(earlier) < _COMPACT_AT:
+        for path in earlier:
+            os.link(path, folder / path.name)
+        if new_loads:
+            part = folder / f"{int(earlier[-1].stem) + 1:06d}.parquet"
+            run_sql(con, "snapshot/export_loads.sql", table=table, loads=new_loads, path=str(part))
+            _fsync(part)
+    else:
+        part = folder / "000000.parquet"
+        run_sql(con, "snapshot/export_table.sql", table=table, path=str(part))
+        _fsync(part)
+    fsync_directory(folder)
+
+
+def _files(snapshot: Path, table: str) -> list[str]:
+    return [str(path) for path in sorted((snapshot / table).glob("*.parquet"))]
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as written:
+        os.fsync(written.fileno())
+
+
+def _database_file(con: duckdb.DuckDBPyConnection) -> Path:
+    row = run_sql(con, "snapshot/database_file.sql").fetchone()
+    assert row is not None and row[0] is not None, "a snapshot is published from a warehouse file, not from memory"
+    return Path(row[0])
+
+
+def _write_views(views_file: Path, current: Path, tables: list[str]) -> None:
+    """Write the views database beside the snapshot folder and put it in place atomically."""
+    building = views_file.with_name(views_file.name + ".new")
+    building.unlink(missing_ok=True)
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH ? AS snapshot (STORAGE_VERSION '{VIEWS_STORAGE_VERSION}')", [str(building)])
+        con.execute("USE snapshot")
+        for table in tables:
+            # A view's definition is stored as text, so its Parquet path is a literal, not a parameter; the folder's
+            # own name is escaped for DuckDB's glob ("[" opens a character class).
+            folder = "".join(f"[{c}]" if c in "[*?" else c for c in str(current / table))
+            location = f"{folder}/*.parquet".replace("'", "''")
+            con.execute(f"CREATE VIEW \"{table}\" AS FROM read_parquet('{location}')")
+        run_sql(con, "views.sql")
+        run_sql(con, "view_comments.sql")
+        con.execute("USE memory")
+        con.execute("DETACH snapshot")
+    finally:
+        con.close()
+    _fsync(building)
+    replace_atomically(building, views_file)
