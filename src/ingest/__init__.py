@@ -35,8 +35,9 @@ def connect(
     is waited for up to ``lock_timeout`` seconds (default 30); mistakes raise :class:`ingest.errors.IngestError`.
     """
     # imported here so that `import ingest.<stage>` does not pay for DuckDB and the query module
+    from ingest.display import DEFAULT_TIMEZONE
     from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT
-    from ingest.query import DEFAULT_TIMEZONE, open_query_session
+    from ingest.query import open_query_session
 
     return open_query_session(
         DEFAULT_DB if db is None else Path(db),

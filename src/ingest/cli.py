@@ -28,11 +28,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ingest.display import DEFAULT_TIMEZONE, plain
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
 from ingest.model import ExtractedDocument, metric_record, section_record
 from ingest.project import SOURCES, configure_prefect_environment
-from ingest.query import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:
     from ingest.discover import ArticleLink
@@ -341,7 +341,7 @@ def sql(
     ] = False,
 ) -> None:
     """Query the warehouse: one SELECT, WITH, DESCRIBE, SHOW, EXPLAIN or read-only PRAGMA statement."""
-    from ingest.query import open_query_session, plain, read_query, run_query, write_query_parquet
+    from ingest.query import open_query_session, read_query, run_query, write_query_parquet
 
     if bom and output is not OutputFormat.csv:
         raise IngestError("--bom applies to --format csv only")
@@ -578,7 +578,6 @@ def _example(name: str) -> str:
 def _print_table(
     columns: Sequence[str], rows: Sequence[Sequence[object]], *, title: str | None = None, file: TextIO | None = None
 ) -> None:
-    from ingest.query import plain
 
     table = Table(*columns, title=title, show_lines=False)
     for row in rows:

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from ingest.display import DEFAULT_TIMEZONE, plain
 from ingest.errors import IngestError
 from ingest.load.warehouse import run_sql
-from ingest.query import DEFAULT_TIMEZONE, plain
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,18 +13,15 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from ingest.display import DEFAULT_TIMEZONE
 from ingest.errors import IngestError
 from ingest.load.store import Warehouse, WarehousePaths
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, PUBLIC_VIEWS, connect, run_sql
-
-# The README promises times as the reports state them: China has one time zone and no daylight saving time.
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,16 +189,6 @@ def write_query_parquet(con: duckdb.DuckDBPyConnection, sql: str, out: Path) -> 
     except OSError as exc:
         raise IngestError(f"cannot write --out {out}: {exc}") from None
     return int(table.num_rows)
-
-
-def plain(value: object) -> str:
-    """A value as a person reads it: decimals without the trailing zeros of their column's scale (0.6, not
-    0.6000000000) and never in exponent notation; NULL as nothing."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value.is_finite() else str(value)
-    return str(value)
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> dict[str, int]:
