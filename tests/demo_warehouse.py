@@ -1,32 +1,42 @@
-"""The warehouse `ingest demo` builds, built in the test's process: sources/demo.toml's two sources, each read
-from its own demo site on a free port (the fixed ports 8765 and 8766 may be taken on a shared machine)."""
+"""The warehouse `ingest demo` builds, built in the test's process: every source of sources/demo.toml, each read
+from its own demo site on free ports (the fixed ports 8765 to 8768 may be taken on a shared machine)."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 
 from ingest import pipeline
 from ingest.demo_site import DemoSite
+from ingest.demo_site.portal import PortalSite
 from ingest.load.store import Warehouse
 from ingest.project import SOURCES
 from ingest.sources import Source, load_sources
 
-# The demo site each port of sources/demo.toml stands for (as `ingest demo` serves them).
-DEMO_TEMPLATES = {"127.0.0.1:8765": "trs", "127.0.0.1:8766": "second"}
+
+def _host(url: str) -> str:
+    return url.split("//", 1)[1].split("/", 1)[0]
 
 
 def build_demo_warehouse(db: Path) -> Warehouse:
     """Load every source of sources/demo.toml once into a new warehouse at ``db``."""
     warehouse = Warehouse.at(db)
-    for source in load_sources(SOURCES / "demo.toml"):
-        [host] = source.allowed_hosts
-        with DemoSite(template=DEMO_TEMPLATES[host]) as site:  # type: ignore[arg-type]
-            served = site.base_url.split("//", 1)[1].rstrip("/")
+    with ExitStack() as sites:
+        trs, second = (sites.enter_context(DemoSite(template=template)) for template in ("trs", "second"))
+        portal = sites.enter_context(PortalSite())
+        # the site each port of sources/demo.toml stands for, as `ingest demo` serves them
+        served = {
+            "127.0.0.1:8765": _host(trs.base_url),
+            "127.0.0.1:8766": _host(second.base_url),
+            "127.0.0.1:8767": _host(portal.base_url),
+            "127.0.0.1:8768": _host(portal.blackhole_url),
+        }
+        for source in load_sources(SOURCES / "demo.toml"):
             moved = Source.model_validate(
                 source.model_dump()
                 | {
-                    "start_urls": [url.replace(host, served) for url in source.start_urls],
-                    "allowed_hosts": [served],
+                    "start_urls": [url.replace(_host(url), served[_host(url)]) for url in source.start_urls],
+                    "allowed_hosts": [served[host] for host in source.allowed_hosts],
                     "rate_limit": 100.0,
                 }
             )

@@ -141,7 +141,10 @@ def test_targets_with_their_outcomes_are_paired(tmp_path: Path, chromium: object
             "/zwgk/zfgzbg/202201/t20220120_2.html",
             "2022年政府工作报告",
             datetime(2022, 1, 20, 9, tzinfo=SHANGHAI),
-            paragraphs=(Paragraph("2021年，全州地区生产总值增长6.5%，社会消费品零售总额增长10.2%。"),),
+            paragraphs=(
+                # long enough to be an article: a page of under 40 characters is a stub (ingest.parse.STUB_CHARS)
+                Paragraph("2021年，全州地区生产总值增长6.5%，社会消费品零售总额增长10.2%，经济运行稳中向好。"),
+            ),
         ),
     ]
     warehouse = Warehouse.at(tmp_path / "reports.duckdb")
