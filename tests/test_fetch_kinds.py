@@ -47,6 +47,8 @@ def failure_of(result: FetchResult) -> tuple[FailureKind, str]:
         (410, FailureKind.not_found),
         (403, FailureKind.blocked_status),
         (412, FailureKind.blocked_status),
+        (405, FailureKind.blocked_status),
+        (493, FailureKind.blocked_status),
         (418, FailureKind.http_error),
     ],
 )

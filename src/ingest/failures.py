@@ -56,7 +56,9 @@ HINTS: dict[FailureKind, str] = {
     FailureKind.http_error: "another HTTP status or request error; see the detail",
 }
 
-BLOCKED_STATUSES = frozenset({401, 403, 407, 412, 429, 451})  # 412 and 429 are what Chinese WAFs mostly send
+# 412 and 429 are what Chinese WAFs mostly send; portals that refuse connections from outside mainland China
+# answer 403, 405 or the nonstandard 493.
+BLOCKED_STATUSES = frozenset({401, 403, 405, 407, 412, 429, 451, 493})
 NOT_FOUND_STATUSES = frozenset({404, 410})
 
 
