@@ -26,7 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from bench.extraction import ExtractionTimes, profile_extraction, time_extraction
-from bench.mirror import FIRST_DAY, LAST_DAY, MAX_CONCURRENCY, RATE_LIMIT, build_mirror, mirror_pages, mirror_source
+from bench.mirror import (
+    FIRST_DAY,
+    LAST_DAY,
+    MAX_CONCURRENCY,
+    RATE_LIMIT,
+    MirrorSite,
+    build_mirror,
+    mirror_pages,
+    mirror_source,
+)
 from bench.mirror import write_sources as write_sources_file
 from bench.profiles import profile_markdown
 from bench.report import render_markdown, results_beside
@@ -75,6 +84,16 @@ class CpuSnapshot:
         return cls(time.monotonic(), busy, ours)
 
 
+def serve_mirror(stack: ExitStack, sites: Sequence[MirrorSite], sources_file: Path) -> Path:
+    """Serve the mirror's sites on loopback for as long as ``stack`` lasts; write the sources file that reads them."""
+    demos = [
+        stack.enter_context(DemoSite(template=site.template, articles=site.articles, page_size=PAGE_SIZE))
+        for site in sites
+    ]
+    write_sources_file(sources_file, [mirror_source(site, demo) for site, demo in zip(sites, demos, strict=True)])
+    return sources_file
+
+
 def run_benchmark(settings: Settings) -> dict[str, Any]:
     """Every measurement of issue 8 at ``settings.pages`` pages, as the results' JSON object."""
     load_before = os.getloadavg()
@@ -91,12 +110,7 @@ def run_benchmark(settings: Settings) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as temporary, ExitStack() as stack:
         root = Path(temporary)
-        demos = [
-            stack.enter_context(DemoSite(template=site.template, articles=site.articles, page_size=PAGE_SIZE))
-            for site in sites
-        ]
-        sources_file = root / "sources.toml"
-        write_sources_file(sources_file, [mirror_source(site, demo) for site, demo in zip(sites, demos, strict=True)])
+        sources_file = serve_mirror(stack, sites, root / "sources.toml")
         env = _child_environment(root / "prefect")
         _log("warming up Prefect (first start creates its database)")
         _child(["trivial-flow"], env)

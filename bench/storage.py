@@ -23,11 +23,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench.mirror import build_mirror, mirror_source
-from bench.mirror import write_sources as write_sources_file
-from bench.run import PAGE_SIZE, RESULTS, _child, _child_environment, _log, _pipeline_args
+from bench.mirror import build_mirror
+from bench.run import RESULTS, _child, _child_environment, _log, _pipeline_args, serve_mirror
 from bench.views import view_latency
-from ingest.demo_site import DemoSite
 from ingest.load.snapshot import CURRENT, publish
 from ingest.load.store import WarehousePaths
 from ingest.load.warehouse import connect, sql_path
@@ -39,12 +37,7 @@ def measure(pages: int, *, seed: int, ducklake_python: Path | None, repeats: int
     sites = build_mirror(pages, seed=seed)
     with tempfile.TemporaryDirectory(prefix="ingest-storage-") as temporary, ExitStack() as stack:
         root = Path(temporary)
-        demos = [
-            stack.enter_context(DemoSite(template=site.template, articles=site.articles, page_size=PAGE_SIZE))
-            for site in sites
-        ]
-        sources_file = root / "sources.toml"
-        write_sources_file(sources_file, [mirror_source(site, demo) for site, demo in zip(sites, demos, strict=True)])
+        sources_file = serve_mirror(stack, sites, root / "sources.toml")
         env = _child_environment(root / "prefect")
         db = root / "reports.duckdb"
         paths = WarehousePaths.beside(db)
