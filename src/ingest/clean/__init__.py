@@ -2,8 +2,9 @@
 
 ``clean_html`` parses with lxml (BeautifulSoup only if lxml gives up), removes what a reader never sees,
 reads the metadata (``ingest.clean.metadata``), finds the article body (``ingest.clean.body``: CMS content
-markers, known containers of TRS/Ucap/Hanweb-style templates, then text density), drops page furniture
-inside it (``ingest.clean.chrome``) and renders it as lines (``ingest.clean.render``).
+markers, the article record of a page built by script (``ingest.clean.record``), known containers of
+TRS/Ucap/Hanweb-style templates, then text density), drops page furniture inside it (``ingest.clean.chrome``)
+and renders it as lines (``ingest.clean.render``).
 
 ``CleanDocument.text`` is one paragraph per line: no blank lines, each line stripped, whitespace runs
 folded to one space, characters otherwise untouched (no NFKC: full-width digits and punctuation stay).
@@ -30,6 +31,7 @@ from typing import Final
 from ingest.clean.body import find_body
 from ingest.clean.chrome import is_info_line, prune_chrome, strip_invisible
 from ingest.clean.metadata import InfoFields, read_info_fields, read_metadata
+from ingest.clean.record import article_record
 from ingest.clean.render import render_blocks
 from ingest.clean.text import Block, finish_lines, normalize_inline
 from ingest.clean.tree import Element, parse_document, parse_fragment
@@ -58,8 +60,9 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
     if root is None:
         return CleanDocument(text="", url=url, canonical_url=url)
     strip_invisible(root)
-    metadata = read_metadata(root, url, html)
-    body = find_body(root, html, _parse_visible_fragment)
+    record = article_record(html)
+    metadata = read_metadata(root, url, html, record)
+    body = find_body(root, html, _parse_visible_fragment, record.body_html if record is not None else None)
     prune_chrome(body)
     lines = finish_lines(render_blocks(body), metadata.title)
     return CleanDocument(
