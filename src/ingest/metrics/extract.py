@@ -37,6 +37,7 @@ from ingest.metrics.patterns import RawFigure, find_figures
 from ingest.metrics.reading import Left, after_separator, read_left, read_right
 from ingest.metrics.vocabulary import ELLIPTIC_HEADS, Vocabulary, normalize_name
 from ingest.model import Basis, Measure, Metric, MetricKind, Section
+from ingest.sections import is_part_heading
 
 _SENTENCE_END = re.compile(r"[。；！？;!?\n]")
 _CLAUSE_END = re.compile(r"[。；！？;!?\n，,]|(?<!\d):|:(?!\d)")
@@ -131,7 +132,11 @@ class _Headings:
 
     def __init__(self, sections: Sequence[Section], time: DocumentTime) -> None:
         self.sections = sorted(sections, key=lambda s: (s.start, -s.end))
-        self.times = {s.ordinal: context.heading_time(s.heading, time, s.number is not None) for s in sections}
+        # a report's own headings date their part firmly, numbered or not; a news title line does not
+        self.times = {
+            s.ordinal: context.heading_time(s.heading, time, s.number is not None or is_part_heading(s.heading))
+            for s in sections
+        }
         self._chains: dict[int, list[HeadingTime]] = {}
 
     def chain(self, position: int) -> list[Section]:
