@@ -31,3 +31,31 @@ def test_unnumbered_part_headings_date_review_and_targets() -> None:
     assert ("GDP", "2025", "target", "growth", Decimal(6), "%") in found
     assert ("RETAIL_SALES", "2025", "target", "growth", Decimal(6), "%") in found
     assert ("INDUSTRIAL_VA", "2025", "target", "growth", Decimal(7), "%") in found
+
+
+def test_a_contracted_urban_and_rural_subject_gives_urban_and_rural_rows() -> None:
+    # Real: 沽源县's figures for 2022 as its county profile states them, in a public repository's Flask app
+    # (code index file 7227364380, "沽源县简介").
+    text = (
+        "2022年，全县生产总值完成71.3亿元，同比增长8%；"
+        "城乡居民人均可支配收入分别完成34178元、14686元，同比增长7.8％和13.4%。"
+    )
+    assert [row for row in rows(extract_metrics(text)) if row[0] is not None and row[0].startswith("INCOME")] == [
+        ("INCOME_URBAN", "2022", "actual", "level", Decimal(34178), "元"),
+        ("INCOME_RURAL", "2022", "actual", "level", Decimal(14686), "元"),
+        ("INCOME_URBAN", "2022", "actual", "growth", Decimal("7.8"), "%"),
+        ("INCOME_RURAL", "2022", "actual", "growth", Decimal("13.4"), "%"),
+    ]
+
+
+def test_a_contracted_subject_with_growth_only() -> None:
+    # Real: 台州市2018年政府工作报告 on 2017, quoted in a public repository's Vue page (code index file 38861522644).
+    text = (
+        "多项主要指标增速全省领先，生产总值增长8.1%，财政总收入增长 12.5%，"
+        "一般公共预算收入增长 11.1%，城乡居民人均可支配收入分别增长 8.9%和 9.5%。"
+    )
+    found = rows(extract_metrics(text, title="台州市2018年政府工作报告"))
+    assert found[-2:] == [
+        ("INCOME_URBAN", "2017", "actual", "growth", Decimal("8.9"), "%"),
+        ("INCOME_RURAL", "2017", "actual", "growth", Decimal("9.5"), "%"),
+    ]

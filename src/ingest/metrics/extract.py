@@ -45,6 +45,10 @@ _CLAUSE_END = re.compile(r"[。；！？;!?\n，,]|(?<!\d):|:(?!\d)")
 _METHOD = re.compile(r"(?:按|据|经|扣除|剔除|初步|同比|环比|其中|预计|分.{1,8}看$)")
 _NAME_SEPARATORS = ("、", "、及与", "和、及与", "和与")
 _STRUCTURE_PARTS = ("第一产业", "第二产业", "第三产业")
+# 城乡 names two subjects at once, urban then rural: "城乡居民人均可支配收入分别增长8.9%和9.5%".
+_CONTRACTED_PAIR = re.compile(r"^城乡(?=居民|常住居民)")
+_CONTRACTED_PAIR_PARTS = ("城镇", "农村")
+_CONTRACTED_PAIR_WRITTEN_OUT = "和".join(_CONTRACTED_PAIR_PARTS)
 _NATIONAL = re.compile(r"国务院|中华人民共和国")
 _REGION_CONGRESS = re.compile(
     r"([^\s\d，,。、和在与及]{2,10}?(?:自治州|自治区|自治县|州|市|县|区|盟|旗|省))第[一二三四五六七八九十]+届\s*人民代表大会"
@@ -504,7 +508,10 @@ def _is_relative(unit: str | None) -> bool:
 
 
 def _split_name(name: str, count: int) -> list[str] | None:
-    """Split "城镇和农村常住居民人均可支配收入" into count names, sharing the head: 城镇常住居民… / 农村常住居民…."""
+    """Split "城镇和农村常住居民人均可支配收入" into count names, sharing the head: 城镇常住居民… / 农村常住居民…;
+    a contracted pair of subjects ("城乡居民…分别达3.2万元、1.5万元") is read as the pair written out."""
+    if count == len(_CONTRACTED_PAIR_PARTS):
+        name = _CONTRACTED_PAIR.sub(_CONTRACTED_PAIR_WRITTEN_OUT, name, count=1)
     for separators in _NAME_SEPARATORS:
         parts = [p for p in re.split("|".join(separators), name) if p]
         if len(parts) == count:
