@@ -59,3 +59,31 @@ def test_a_contracted_subject_with_growth_only() -> None:
         ("INCOME_URBAN", "2017", "actual", "growth", Decimal("8.9"), "%"),
         ("INCOME_RURAL", "2017", "actual", "growth", Decimal("9.5"), "%"),
     ]
+
+
+def test_growth_then_level_in_one_clause() -> None:
+    # Constructed (issue 13's example; no instance in the material we may use): the amount after a rate is the
+    # subject's level, not a second growth figure.
+    text = "2024年全市地区生产总值增长4.8%，达到3210亿元。"
+    assert rows(extract_metrics(text, title="2025年政府工作报告")) == [
+        ("GDP", "2024", "actual", "growth", Decimal("4.8"), "%"),
+        ("GDP", "2024", "actual", "level", Decimal(3210), "亿元"),
+    ]
+
+
+def test_a_footnote_marker_after_a_figure_is_not_a_name() -> None:
+    # Constructed (issue 13's example): "[2]" refers to a note; the level after it is still the GDP level.
+    text = "2024年全市地区生产总值增长5.3%[2]，达到3210亿元。"
+    assert rows(extract_metrics(text, title="2025年政府工作报告")) == [
+        ("GDP", "2024", "actual", "growth", Decimal("5.3"), "%"),
+        ("GDP", "2024", "actual", "level", Decimal(3210), "亿元"),
+    ]
+
+
+def test_rates_after_a_rate_still_share_its_verb() -> None:
+    # Real: national report 2025 (../shared/corpus/national_2025_gwr.json), values of one kind keep the shared verb.
+    text = "高技术制造业、装备制造业增加值分别增长8.9%、7.7%，新能源汽车年产量突破1300万辆。"
+    assert [(m.measure, m.value) for m in extract_metrics(text)][:2] == [
+        ("growth", Decimal("8.9")),
+        ("growth", Decimal("7.7")),
+    ]

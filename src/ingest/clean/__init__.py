@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from ingest.chinese import FOOTNOTE_MARK
 from ingest.clean.body import find_body
 from ingest.clean.chrome import is_info_line, prune_chrome, strip_invisible
 from ingest.clean.metadata import InfoFields, read_info_fields, read_metadata
@@ -51,7 +52,7 @@ _DOCUMENT_TYPE_ENDING: Final = re.compile(
 _WHOLE_TITLE_MIN: Final = 10
 _CONTINUATION_START: Final = ("和", "及", "与", "的", "之", "暨")
 # A footnote marker after a title: "…统计公报[1]", "…统计公报①".
-_FOOTNOTE_MARK: Final = re.compile(r"\s*(?:\[\d{1,2}\]|［\d{1,2}］|[①-⑩])$")
+_FOOTNOTE_MARK: Final = re.compile(rf"\s*{FOOTNOTE_MARK}$")
 
 
 def clean_html(html: str, url: str | None = None) -> CleanDocument:

@@ -243,7 +243,9 @@ class _Reader:
             reading.name = previous.name
             reading.indicator = previous.indicator
             reading.inherited = True
-            if not left.has_verb:  # "下降2.6%、3.1%", "增长7%以上、力争8%": the verb is shared too
+            # "下降2.6%、3.1%", "增长7%以上、力争8%": the verb is shared too, among values of one kind; an amount after
+            # a rate ("增长4.8%，达到3210亿元") is the subject's level
+            if not left.has_verb and _is_relative(figure.unit) == _is_relative(previous.figure.unit):
                 _share_verb(left, previous.left)
                 reading.shares_verb = True
             return reading
