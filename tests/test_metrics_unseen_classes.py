@@ -87,3 +87,14 @@ def test_rates_after_a_rate_still_share_its_verb() -> None:
         ("growth", Decimal("8.9")),
         ("growth", Decimal("7.7")),
     ]
+
+
+def test_a_target_restated_in_brackets_is_a_target_of_the_reviewed_year() -> None:
+    # Constructed (issue 13's example; no instance in the material we may use).
+    text = "2024年全市地区生产总值增长7.2%（年度目标7%），一般公共预算收入增长5%（预期目标6%左右）。"
+    assert rows(extract_metrics(text, title="2025年政府工作报告")) == [
+        ("GDP", "2024", "actual", "growth", Decimal("7.2"), "%"),
+        ("GDP", "2024", "target", "growth", Decimal(7), "%"),
+        ("BUDGET_REVENUE", "2024", "actual", "growth", Decimal(5), "%"),
+        ("BUDGET_REVENUE", "2024", "target", "growth", Decimal(6), "%"),
+    ]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -46,6 +46,7 @@ _METHOD = re.compile(r"(?:按|据|经|扣除|剔除|初步|同比|环比|其中|
 _NAME_SEPARATORS = ("、", "、及与", "和、及与", "和与")
 _STRUCTURE_PARTS = ("第一产业", "第二产业", "第三产业")
 # 城乡 names two subjects at once, urban then rural: "城乡居民人均可支配收入分别增长8.9%和9.5%".
+_RESTATED_TARGET = re.compile(r"\s*[（(]\s*(?:年度|年初|全年|预期|计划)?目标(?:值)?(?:为|是)?\s*")
 _CONTRACTED_PAIR = re.compile(r"^城乡(?=居民|常住居民)")
 _CONTRACTED_PAIR_PARTS = ("城镇", "农村")
 _CONTRACTED_PAIR_WRITTEN_OUT = "和".join(_CONTRACTED_PAIR_PARTS)
@@ -167,6 +168,7 @@ class _Reading:
     sentence: tuple[int, int]
     shares_verb: bool = False  # one of a list under one name and verb: "增长2%和6%"
     inherited: bool = False  # it names nothing: its name is the figure's before ("…20366元，同比增长5.3%")
+    restated_target: bool = False  # the target of the figure before, in brackets after it ("（年度目标7%）")
     indicator: str | None = None
     period: str | None = None
     kind: MetricKind = "actual"
@@ -232,6 +234,12 @@ class _Reader:
             reading.indicator = previous.indicator
             return reading
         raw_left = text[previous.figure.after if same_clause and previous else clause_start : figure.start]
+        if same_clause and previous is not None and _RESTATED_TARGET.fullmatch(raw_left):
+            # "增长7.2%（年度目标7%）": the bracket restates the target the figure before was measured against
+            restated = replace(previous.left, qualifier=None, target=True)
+            reading = _Reading(figure, restated, previous.name, sentence, restated_target=True)
+            reading.indicator = previous.indicator
+            return reading
         left = read_left(after_separator(raw_left) if same_clause else raw_left)
         name = left.name
         right = read_right(text[figure.after : figure.after + 16])
@@ -398,7 +406,9 @@ def _decide(reading: _Reading, cues: _TimeCues, time: DocumentTime) -> tuple[Per
     year, span = _year_or_span(cues, time)
     period, basis = _period_and_basis(reading, cues, year, span)
     kind: MetricKind
-    if period is not None and time.report_year is not None:
+    if reading.restated_target:
+        kind = "target"  # of the year its outcome is stated for, even a year the report reviews
+    elif period is not None and time.report_year is not None:
         kind = "target" if period.last >= time.report_year else ("estimate" if cues.estimate else "actual")
     else:
         kind = "target" if cues.target else ("estimate" if cues.estimate else "actual")
