@@ -98,3 +98,58 @@ def test_a_target_restated_in_brackets_is_a_target_of_the_reviewed_year() -> Non
         ("BUDGET_REVENUE", "2024", "actual", "growth", Decimal(5), "%"),
         ("BUDGET_REVENUE", "2024", "target", "growth", Decimal(6), "%"),
     ]
+
+
+REPORT_2025 = "2025年政府工作报告"
+
+
+def test_a_revised_figure_is_a_level_of_its_year() -> None:
+    # Constructed (issue 13: 修订为; bulletins restate the year before after a census).
+    text = "根据第五次全国经济普查结果，2023年全市地区生产总值修订为3150.2亿元。"
+    assert rows(extract_metrics(text, title=REPORT_2025)) == [
+        ("GDP", "2023", "actual", "level", Decimal("3150.2"), "亿元")
+    ]
+
+
+def test_more_or_less_output_is_output_growth() -> None:
+    # Constructed (issue 13: 增产/减产). The national report of 2008 writes "全国粮食连续四年增产" without a figure.
+    text = "全年粮食总产量52.3万吨，增产3.5%；油料减产2%。"
+    found = rows(extract_metrics(text, title=REPORT_2025))
+    assert found[1] == ("GRAIN_OUTPUT", "2024", "actual", "growth", Decimal("3.5"), "%")
+    assert found[2][2:] == ("actual", "growth", Decimal(-2), "%")
+
+
+def test_cpi_index_rise_held_to_a_level_is_cpi_growth() -> None:
+    # Constructed on the national report of 2008's "居民消费价格总水平涨幅控制在4.8%左右", with 指数 (issue 13).
+    text = "今年经济社会发展的主要预期目标是：居民消费价格指数涨幅控制在2%左右。"
+    assert rows(extract_metrics(text, title=REPORT_2025)) == [("CPI", "2025", "target", "growth", Decimal(2), "%")]
+
+
+def test_bare_exports_under_qizhong_are_exports() -> None:
+    # Constructed on 万载县 2022 ("外贸进出口总额…，其中出口总额…") with the bare 出口 and 进出口总值 of issue 13.
+    text = "全年进出口总值310亿元，其中，出口210亿元。一般贸易进出口120亿元。"
+    assert [row[0] for row in rows(extract_metrics(text, title=REPORT_2025))] == ["FOREIGN_TRADE", "EXPORTS", None]
+
+
+def test_a_back_reference_takes_the_subject_before() -> None:
+    # Constructed (issue 13: "总量达到…").
+    text = "全市地区生产总值增长6%，总量达到3210亿元。"
+    assert rows(extract_metrics(text, title=REPORT_2025))[1] == (
+        "GDP",
+        "2024",
+        "actual",
+        "level",
+        Decimal(3210),
+        "亿元",
+    )
+
+
+def test_the_end_of_a_change_is_not_dated_by_its_start() -> None:
+    # Constructed (issue 13's example; GOLD.md: before/after pairs give each value its own period).
+    text = "城乡居民人均可支配收入从2020年的3.1万元和1.5万元分别提高到3.8万元和2.0万元。"
+    assert rows(extract_metrics(text, title=REPORT_2025)) == [
+        ("INCOME_URBAN", "2020", "actual", "level", Decimal("3.1"), "万元"),
+        ("INCOME_RURAL", "2020", "actual", "level", Decimal("1.5"), "万元"),
+        ("INCOME_URBAN", "2024", "actual", "level", Decimal("3.8"), "万元"),
+        ("INCOME_RURAL", "2024", "actual", "level", Decimal("2.0"), "万元"),
+    ]

@@ -46,6 +46,10 @@ _METHOD = re.compile(r"(?:按|据|经|扣除|剔除|初步|同比|环比|其中|
 _NAME_SEPARATORS = ("、", "、及与", "和、及与", "和与")
 _STRUCTURE_PARTS = ("第一产业", "第二产业", "第三产业")
 # 城乡 names two subjects at once, urban then rural: "城乡居民人均可支配收入分别增长8.9%和9.5%".
+# Bare 出口 is exports only as the part of foreign trade named before it; alone, "…进出口" would end with it too.
+_EXPORTS, _EXPORTS_NAMED, _TRADE = "出口", "出口额", "进出口"
+# Words that refer back to the subject of the figure before: "地区生产总值增长6%，总量达到3210亿元".
+_BACK_REFERENCES = frozenset({"总量", "总额", "总值", "规模", "总规模"})
 _RESTATED_TARGET = re.compile(r"\s*[（(]\s*(?:年度|年初|全年|预期|计划)?目标(?:值)?(?:为|是)?\s*")
 _CONTRACTED_PAIR = re.compile(r"^城乡(?=居民|常住居民)")
 _CONTRACTED_PAIR_PARTS = ("城镇", "农村")
@@ -169,6 +173,7 @@ class _Reading:
     shares_verb: bool = False  # one of a list under one name and verb: "增长2%和6%"
     inherited: bool = False  # it names nothing: its name is the figure's before ("…20366元，同比增长5.3%")
     restated_target: bool = False  # the target of the figure before, in brackets after it ("（年度目标7%）")
+    undated_end: bool = False  # the end of a change whose start alone has a year ("从2021年的A元…提高到C元")
     indicator: str | None = None
     period: str | None = None
     kind: MetricKind = "actual"
@@ -218,6 +223,9 @@ class _Reader:
                 pair_years[reading.left.role] = reading.left.time
             elif reading.left.role and reading.left.role in pair_years and not reading.left.time:
                 reading.left.time = pair_years[reading.left.role]
+            elif reading.left.role == "to" and "from" in pair_years:
+                # "从2021年的A元和B元分别提高到C元和D元": the year written for the start does not date the end
+                reading.undated_end = True
             readings.append(reading)
             previous = reading
         self._close(group, readings[sentence_from : len(readings) - len(group)])
@@ -257,6 +265,9 @@ class _Reader:
                 _share_verb(left, previous.left)
                 reading.shares_verb = True
             return reading
+        if reading.name in _BACK_REFERENCES and previous is not None:  # "增长6%，总量达到3210亿元"
+            reading.name, reading.indicator = previous.name, previous.indicator
+            return reading
         if not reading.name:
             reading.name = read_right(text[figure.after : figure.after + 16], stop_at_verbs=False)
         if same_clause and previous is not None and previous.left.verb_object and not left.has_verb:
@@ -275,6 +286,8 @@ class _Reader:
 
     def _indicator(self, name: str, sentence_start: int, position: int) -> str | None:
         code = self.vocabulary.match(name)
+        if code is None and name == _EXPORTS and _TRADE in self.text[sentence_start:position]:
+            code = self.vocabulary.match(_EXPORTS_NAMED)  # "进出口总值310亿元，其中，出口210亿元"
         if code is None and normalize_name(name) in ELLIPTIC_HEADS:
             found = self.vocabulary.match_elliptic(name, self.text[sentence_start:position])
             code = found[0] if found else None
@@ -323,6 +336,8 @@ class _Reader:
         sentence_cues = sentence.cues.within(0, clause_start - sentence_start)
         written = _period_of(left.time, self.time) if left.time else None
         lead = paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
+        if reading.undated_end:  # the clause's year is the start's
+            clause_cues = sentence_cues = context.StretchCues()
         in_target_list = paragraph.targets_from is not None and paragraph.targets_from <= figure.start
         return _TimeCues(
             nearest=(Cue(written) if written else context.NO_CUE) or clause_cues.last or sentence_cues.last or lead,
