@@ -153,3 +153,16 @@ def test_the_end_of_a_change_is_not_dated_by_its_start() -> None:
         ("INCOME_URBAN", "2024", "actual", "level", Decimal("3.8"), "万元"),
         ("INCOME_RURAL", "2024", "actual", "level", Decimal("2.0"), "万元"),
     ]
+
+
+def test_the_plan_year_a_report_names_dates_it() -> None:
+    # Real sentence: national report 2025 (../shared/corpus/national_2025_gwr.json), "今年是“十四五”规划收官之年。";
+    # the report around it is constructed with no year in its title, no publication date and no year heading.
+    text = (
+        "各位代表：\n过去一年，全市地区生产总值增长5.1%，实现了经济社会发展主要目标任务。\n"
+        "今年是“十四五”规划收官之年。今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右。"
+    )
+    assert rows(extract_metrics(text, title="政府工作报告")) == [
+        ("GDP", "2024", "actual", "growth", Decimal("5.1"), "%"),
+        ("GDP", "2025", "target", "growth", Decimal(6), "%"),
+    ]
