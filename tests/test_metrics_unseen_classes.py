@@ -6,6 +6,7 @@ The expected rows are read from the sentences under eval/GOLD.md, never taken fr
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from ingest.metrics import extract_metrics
@@ -166,3 +167,28 @@ def test_the_plan_year_a_report_names_dates_it() -> None:
         ("GDP", "2024", "actual", "growth", Decimal("5.1"), "%"),
         ("GDP", "2025", "target", "growth", Decimal(6), "%"),
     ]
+
+
+def test_plan_years_so_far_and_the_last_years_figure() -> None:
+    # Real: a 2025 news article on grain output, saved in a public repository (code index file 59286126153).
+    # "“十四五”以来" in 2025 covers 2021-2024: a level held over it is dated to 2024 (GOLD.md: a level reached in a
+    # span review is dated to its last year); 增产 over 2020 is growth across 2021-2024.
+    text = (
+        "这只是我国科技强农、粮食增产增收的一个缩影。“十四五”以来，我国粮食总产量始终保持在1.3万亿斤以上。"
+        "2024年粮食总产量更是首次突破1.4万亿斤，比2020年增产740亿斤。"
+    )
+    found = [
+        (m.indicator, m.period, m.kind, m.measure, m.value, m.basis)
+        for m in extract_metrics(text, published=date(2025, 3, 1))
+    ]
+    assert found == [
+        ("GRAIN_OUTPUT", "2024", "actual", "level", Decimal("1.3"), "annual"),
+        ("GRAIN_OUTPUT", "2024", "actual", "level", Decimal("1.4"), "annual"),
+        ("GRAIN_OUTPUT", "2021-2024", "actual", "growth", Decimal(740), "cumulative"),
+    ]
+
+
+def test_plan_years_ahead_stay_a_target() -> None:
+    # Constructed: the same plan named without 以来 in its last year is the plan's span, a target.
+    text = "“十四五”期间，全市地区生产总值年均增长6%左右。"
+    assert rows(extract_metrics(text, title=REPORT_2025)) == [("GDP", "2021-2025", "target", "growth", Decimal(6), "%")]

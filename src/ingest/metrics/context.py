@@ -9,7 +9,8 @@ else the headings and the text ("回顾2024年" → 2025, "2025年是…收官�
 Time is read from the narrowest scope that states it: the words just before the figure, the clause, the
 earlier clauses of the sentence, the opening of the paragraph, then the section headings from the innermost
 out, then the document. Cues are explicit years (2020年; not base years such as 比2002年 or 在2020年基础上),
-spans (2016—2020年, 十三五, 五年来/过去五年 = the five years up to the review year), and relative words
+spans (2016—2020年, 十三五, 五年来/过去五年 = the five years up to the review year, “十四五”以来 = the plan's years
+up to the review year), and relative words
 (今年 = report year, 去年/过去一年/一年来 = review year).
 
 A span applies to average annual figures (年均), to growth over the span and to flows (jobs created, money
@@ -40,7 +41,7 @@ _TIME_CUE = re.compile(
     | 在\s*(?P<base_year2>{_YEAR})\s*年的?基础上
     | (?P<base_relative>(?:比|较|同|与)(?:上年|去年|上一年|前五年|年初))
     | (?P<year>{_YEAR})\s*年(?!代)
-    | 十(?P<plan>[一二三四五])五
+    | 十(?P<plan>[一二三四五])五(?:”)?(?:规划)?(?P<since>以来)?
     | (?P<relative>今年|本年度|本年|新的一年|今后一年|明年|去年|上年|上一年|过去一年|一年来)
     | (?:过去|近)?(?P<years>[两二三四五十])年(?:来|间|中|以来|累计)
     | (?<![第续用每这前后近“"])(?P<bare_years>[三五])年(?=[^规计行时左内的提攻]|$)
@@ -217,7 +218,11 @@ def _cue(match: re.Match[str], document: DocumentTime) -> Cue | None:
         year = int(match["year"])
         return Cue(Period(year, year))
     if match["plan"]:
-        return Cue(_plan_span(match["plan"]), is_span=True)
+        span = _plan_span(match["plan"])
+        review = document.review_year
+        if match["since"] and review is not None and span.first <= review < span.last:
+            span = Period(span.first, review)  # "“十四五”以来" in 2025: the plan's years up to the one reviewed
+        return Cue(span, is_span=True)
     if match["relative"]:
         return _relative(match["relative"], document)
     count = match["years"] or match["bare_years"]
