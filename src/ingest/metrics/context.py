@@ -218,11 +218,11 @@ def _cue(match: re.Match[str], document: DocumentTime) -> Cue | None:
         year = int(match["year"])
         return Cue(Period(year, year))
     if match["plan"]:
-        span = _plan_span(match["plan"])
+        plan = _plan_span(match["plan"])
         review = document.review_year
-        if match["since"] and review is not None and span.first <= review < span.last:
-            span = Period(span.first, review)  # "“十四五”以来" in 2025: the plan's years up to the one reviewed
-        return Cue(span, is_span=True)
+        if match["since"] and review is not None and plan.first <= review < plan.last:
+            plan = Period(plan.first, review)  # "“十四五”以来" in 2025: the plan's years up to the one reviewed
+        return Cue(plan, is_span=True)
     if match["relative"]:
         return _relative(match["relative"], document)
     count = match["years"] or match["bare_years"]
