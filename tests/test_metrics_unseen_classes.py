@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from ingest.metrics import extract_metrics
 from ingest.model import Metric
 from ingest.sections import split_sections
@@ -192,3 +194,11 @@ def test_plan_years_ahead_stay_a_target() -> None:
     # Constructed: the same plan named without 以来 in its last year is the plan's span, a target.
     text = "“十四五”期间，全市地区生产总值年均增长6%左右。"
     assert rows(extract_metrics(text, title=REPORT_2025)) == [("GDP", "2021-2025", "target", "growth", Decimal(6), "%")]
+
+
+@pytest.mark.parametrize("opening", ["主要预期目标是：", "主要预期目标如下：", "主要预期目标建议为："])
+def test_every_item_of_a_target_list_is_a_target(opening: str) -> None:
+    # Constructed on the national report of 2025's "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业…"
+    # with the openings local reports use instead of 是.
+    text = f"全市经济社会发展的{opening}地区生产总值增长6%左右；规模以上工业增加值增长7%；城镇新增就业1.5万人。"
+    assert {(m.period, m.kind) for m in extract_metrics(text, title=REPORT_2025)} == {("2025", "target")}

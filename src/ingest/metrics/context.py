@@ -60,7 +60,7 @@ _PART_YEAR = re.compile(
 )
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _PART_YEAR_CHARS = ("月", "季", "半")
-_TARGET_LIST = re.compile(r"目标(?:是|为)?\s*[:：]")
+_TARGET_LIST = re.compile(r"目标(?:是|为|如下|建议为|建议是|确定为)?\s*[:：]")
 _REVIEW_HEADING = re.compile(r"回顾|成就|成绩|过去|总结")
 _TARGET_HEADING = re.compile(r"任务|安排|目标|部署|计划|展望|开拓|打算")
 _REPORT_DATE = re.compile(rf"({_YEAR})年\d{{1,2}}月\d{{1,2}}日\s*在")
