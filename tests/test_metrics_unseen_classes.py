@@ -147,6 +147,14 @@ def test_a_back_reference_takes_the_subject_before() -> None:
     )
 
 
+def test_the_end_of_a_change_is_not_dated_by_the_year_of_its_start() -> None:
+    # Real: national report 2008 (../shared/corpus/national_2008_gwr.json). 1562亿元 is this year's plan; it was
+    # dated 2007, the year written for the start (去年).
+    text = "今年中央财政用于教育的投入，将由去年的1076亿元增加到1562亿元；地方财政也都要增加投入。"
+    found = [(m.period, m.kind, m.value) for m in extract_metrics(text, title="2008年国务院政府工作报告")]
+    assert found == [("2007", "actual", Decimal(1076)), ("2008", "target", Decimal(1562))]
+
+
 def test_the_end_of_a_change_is_not_dated_by_its_start() -> None:
     # Constructed (issue 13's example; GOLD.md: before/after pairs give each value its own period).
     text = "城乡居民人均可支配收入从2020年的3.1万元和1.5万元分别提高到3.8万元和2.0万元。"
