@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from ingest.chinese import SHANGHAI
-from ingest.cms import EMBEDDED_RECORD, RECORD_BODY_KEY, RECORD_SOURCE_KEYS, RECORD_TIME_KEYS
+from ingest.cms import EMBEDDED_RECORD, EMBEDDED_RECORD_WORD, RECORD_BODY_KEY, RECORD_SOURCE_KEYS, RECORD_TIME_KEYS
 
 __all__ = ["ArticleRecord", "article_record"]
 
@@ -32,7 +32,7 @@ class ArticleRecord:
 
 def article_record(html: str) -> ArticleRecord | None:
     """The page's embedded article record, or None when it has none with a body."""
-    start = EMBEDDED_RECORD.search(html)
+    start = EMBEDDED_RECORD.search(html) if EMBEDDED_RECORD_WORD in html else None
     if start is None:
         return None
     try:
