@@ -1,7 +1,7 @@
 """How well ``ingest.clean.clean_html`` keeps the article and drops the page, beside trafilatura.
 
 Run ``.venv/bin/python eval/clean_eval.py``. For every dev page with a gold file in
-``tests/fixtures/gold/clean/`` (the seeds wrapped in four CMS templates, built by
+``tests/fixtures/gold/clean/`` (the seeds wrapped in five CMS templates, built by
 ``tests/fixtures/pages/build.py``, and the two saved portal pages of the corpus) it prints:
 
 - body precision and recall by character: the output's and the gold's paragraphs are aligned with difflib

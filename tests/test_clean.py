@@ -103,6 +103,19 @@ def test_unknown_template_falls_back_to_text_density() -> None:
     assert clean_html(page(body)).text == EXPECTED
 
 
+def test_a_broken_script_record_leaves_the_page_to_its_markup() -> None:
+    # gkmlpt-shaped record cut short (no closing brace): the body in the markup is still found, nothing raises
+    broken = '<script>window._CONFIG = {DETAIL: {"content": "x</script>'
+    html = page(f'<div class="article-content">{ARTICLE}</div>', head=broken)
+    assert clean_html(html).text == EXPECTED
+
+
+def test_a_script_record_without_body_text_is_not_the_body() -> None:
+    record = '{"title": "2025年政府工作报告", "content": "\\u003Cp\\u003E附件\\u003C/p\\u003E"}'
+    html = page(f'<div class="article-content">{ARTICLE}</div><script>window._CONFIG = {{DETAIL: {record}}};</script>')
+    assert clean_html(html).text == EXPECTED
+
+
 def test_old_table_layout_page() -> None:
     html = (
         "<html><head><title>关于全州经济运行情况的通报-汪清县人民政府</title></head><body><table>"

@@ -26,7 +26,7 @@ def load(path: Path) -> dict[str, Any]:
 
 def test_every_family_has_gold() -> None:
     families = {path.stem.split("_")[0] for path in GOLD}
-    assert {"trs", "hanweb", "post", "plain", "yichun", "wanzai"} <= families
+    assert {"trs", "hanweb", "post", "plain", "gkmlpt", "yichun", "wanzai"} <= families
 
 
 @pytest.mark.parametrize("gold_path", GOLD, ids=[path.stem for path in GOLD])

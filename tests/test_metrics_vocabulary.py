@@ -108,7 +108,18 @@ def test_a_missing_vocabulary_file_is_a_config_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("numeral", "value"),
-    [("六点五", "6.5"), ("十三", "13"), ("两千", "2000"), ("千", "1000"), ("九十五", "95"), ("一万二千", "12000")],
+    [
+        ("六点五", "6.5"),
+        ("十三", "13"),
+        ("两千", "2000"),
+        ("千", "1000"),
+        ("九十五", "95"),
+        ("一万二千", "12000"),
+        # found comparing with cn2an (docs/extraction.md): 万 after 亿 multiplies only what follows the 亿
+        ("一亿零五百万", "105000000"),
+        ("五亿三千万", "530000000"),
+        ("一万亿", "1000000000000"),
+    ],
 )
 def test_chinese_numerals(numeral: str, value: str) -> None:
     assert parse_chinese_number(numeral) == Decimal(value)

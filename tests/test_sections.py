@@ -446,3 +446,46 @@ def test_a_headline_ending_the_page_is_a_section() -> None:
     sections = split_sections(text)
     assert [s.heading for s in sections][-1] == "立足本职善作为 建言献策促发展"
     assert text[sections[-1].start : sections[-1].end] == "立足本职善作为 建言献策促发展"
+
+
+# --- unnumbered part headings of a report (issue 13) ----------------------------------------------------------------
+
+# Constructed (no report in the material we may use writes its parts unnumbered): the shape issue 13 reports from
+# unseen prefecture reports, a year heading per part and a numbered list under each that starts again at （一）.
+UNNUMBERED_PARTS = "\n".join(
+    [
+        "各位代表：",
+        "现在，我代表市人民政府，向大会报告政府工作，请予审议，并请市政协委员和其他列席人员提出意见。",
+        "2024年工作回顾",
+        "过去一年，面对复杂严峻的外部环境，全市上下攻坚克难，全市地区生产总值增长5.1%，一般公共预算收入增长3%。",
+        "（一）坚持稳中求进，经济运行回升向好。全年规模以上工业增加值增长6%，固定资产投资增长4%。",
+        "（二）坚持改革创新，发展动能持续增强。新增高新技术企业120家。",
+        "2025年工作安排",
+        "今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%。",
+        "（一）着力扩大有效需求。社会消费品零售总额增长6%。",
+        "（二）着力推进产业升级。规模以上工业增加值增长7%。",
+    ]
+)
+
+
+def test_unnumbered_part_headings_are_the_top_level_and_each_list_restarts() -> None:
+    assert outline(UNNUMBERED_PARTS) == [
+        (1, None, "2024年工作回顾", None),
+        (2, "（一）", "坚持稳中求进，经济运行回升向好", 0),
+        (2, "（二）", "坚持改革创新，发展动能持续增强", 0),
+        (1, None, "2025年工作安排", None),
+        (2, "（一）", "着力扩大有效需求", 3),
+        (2, "（二）", "着力推进产业升级", 3),
+    ]
+
+
+@pytest.mark.parametrize("line", ["2024年工作回顾", "2025年主要预期目标", "今年工作安排", "“十四五”时期主要成就"])
+def test_part_headings(line: str) -> None:
+    text = f"{line}\n正文。\n2026年重点工作\n正文。"
+    assert headings(text) == [line, "2026年重点工作"]
+
+
+def test_one_part_heading_alone_leaves_the_numbered_top_level() -> None:
+    # the national report of 2025 numbers its parts: "一、2024年工作回顾" is a numbered heading, not a part line
+    text = "一、2024年工作回顾\n正文。\n二、2025年经济社会发展总体要求和政策取向\n正文。\n2025年主要预期目标\n正文。"
+    assert [number for _, number, _, _ in outline(text)] == ["一", "二"]

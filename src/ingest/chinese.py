@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "FOOTNOTE_MARK",
     "HAN",
     "HAN_RANGES",
     "NOT_HAN",
@@ -36,6 +37,9 @@ HAN = re.compile(f"[{HAN_RANGES}]")
 NOT_HAN = re.compile(f"[^{HAN_RANGES}]+")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+FOOTNOTE_MARK = r"(?:\[\d{1,2}\]|［\d{1,2}］|[①-⑩])"
+"""A footnote marker as reports set it after a word, a figure or a title: "[1]", "［2］", "①"."""
 
 _FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01 "！" is U+0021 "!" shifted by this
 _IDEOGRAPHIC_SPACE = "\u3000"

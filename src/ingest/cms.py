@@ -3,7 +3,8 @@ recognise them by, in one place, as trafilatura keeps its XPaths in one module.
 
 * URL shapes: an article's path, a list page's file, the publication day a path carries;
 * list markup: the rows and containers of article lists, their pagination, and the furniture around them;
-* body containers: the comments and elements that hold an article's text;
+* body containers: the comments and elements that hold an article's text, and the script record some pages
+  build their article from;
 * page furniture: the tags and class/id words of share bars, breadcrumbs, navigation and the like in an article page;
 * shown dates: where a page shows its publication day outside an info line (发布时间：…).
 """
@@ -101,6 +102,15 @@ MARKED_BODY: Final = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 MARKER_WORDS: Final = ("ContentStart", "contentstart", "content.begin", "正文开始")  # in comments
+# Guangdong's gkmlpt article pages (/gkmlpt/content/…/post_….html) build the article in the browser from a record
+# the page carries in script: window._CONFIG = {SID: '…', …, DETAIL: {"title", "content", "source", times …}}, with
+# "content" the body as HTML inside a JSON string ("<" written "\u003C"). Times are Unix seconds; the displayed one
+# first. (Read as public crawlers of gkmlpt read it, e.g. hulelan/china-governance crawlers/gkmlpt.py.)
+EMBEDDED_RECORD: Final = re.compile(r"\bDETAIL\s*:\s*(?=\{)")
+EMBEDDED_RECORD_WORD: Final = "DETAIL"  # looked for first: a substring test costs far less than the pattern's scan
+RECORD_BODY_KEY: Final = "content"
+RECORD_SOURCE_KEYS: Final = ("source", "publisher")
+RECORD_TIME_KEYS: Final = ("display_publish_time", "first_publish_time", "publish_time")
 # Lower rank wins. Names are compared lower-cased.
 KNOWN_TAGS: Final = {"ucapcontent": 0}
 KNOWN_CLASSES: Final = {

@@ -20,6 +20,10 @@ document order. Two kinds of heading are recognised:
   A line the page set as a heading (bold, h1–h6: ``marked``) may be longer and join two phrases with a comma
   ("扛稳粮食安全重任，加快建设农业强省"), and may head a short paragraph. A title run at the very start that shows
   the document's own title is its title block, not a section.
+* Part headings of a report written without numbers, each on a line of its own: a year or period, then what the
+  part does ("2024年工作回顾", "2025年主要预期目标", "今年工作安排", "“十四五”时期主要成就"). When a report has two
+  or more, they are its top level, the numbered headings under each nest below it, and each part's numbering
+  starts afresh (its "（一）" follows the part heading, not the "（五）" of the part before).
 * A top-level numbered line whose heading sentence runs past 40 characters is a clause of a notice (通告), not a
   heading; deeper down, long measures ("（一）在普遍增产粮食的基础上抓好两头，…") stay headings.
 
@@ -46,7 +50,7 @@ from dataclasses import dataclass
 from ingest.chinese import han_count
 from ingest.model import Section
 
-__all__ = ["split_sections"]
+__all__ = ["is_part_heading", "split_sections"]
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN = "一二三四五六七八九十"
@@ -99,6 +103,13 @@ _CLOSING = re.compile(
     r"|.{2,30}秘书处"
 )
 
+_PART_HEADING = re.compile(
+    r"(?:(?:19|20)\d{2}年|过去一年|过去五年|今年|明年|今后五年|“?十[一二三四五六]五”?(?:时期)?)"
+    r"[^。！？；，,：:]{0,12}?"
+    r"(?:工作回顾|回顾|主要成就|主要成绩|工作安排|工作任务|重点工作|主要预期目标|预期目标|主要目标|总体要求)"
+)
+_PARTS_MIN = 2
+_PART_HEADING_MAX = 24
 _TITLE_MAX = 24
 _MARKED_TITLE_MAX = 40
 _TITLE_RUN_MAX = 3
@@ -154,7 +165,8 @@ def split_sections(text: str, title: str | None = None, marked: frozenset[int] =
     the lines (counted without blank ones) its page set as headings, in bold or h1–h6: an intertitle so marked
     may be a longer phrase with commas ("扛稳粮食安全重任，加快建设农业强省") and head a short paragraph."""
     lines = _lines(text)
-    drafts = _numbered_drafts(lines)
+    parts = [i for i, line in enumerate(lines) if is_part_heading(line.text)]
+    drafts = _part_drafts(lines, parts) if len(parts) >= _PARTS_MIN else _numbered_drafts(lines)
     if sum(draft.level == 1 for draft in drafts) < 2:
         titles = _title_drafts(lines, marked)
         if titles and titles[0].line == 0 and title and _key(title) in _key(titles[0].heading):
@@ -166,6 +178,25 @@ def split_sections(text: str, title: str | None = None, marked: frozenset[int] =
     sections = _body_sections(lines, drafts, body_end)
     sections.extend(_appendix_sections(lines, body_end, len(sections)))
     return sections
+
+
+def is_part_heading(text: str) -> bool:
+    """Whether a line is an unnumbered part heading of a report ("2024年工作回顾", "2025年主要预期目标")."""
+    return len(text) <= _PART_HEADING_MAX and _PART_HEADING.fullmatch(text) is not None
+
+
+def _part_drafts(lines: list[_Line], parts: list[int]) -> list[_Draft]:
+    """The part headings as the top level, each with the numbered headings up to the next part nested below it."""
+    drafts: list[_Draft] = []
+    for start, end in zip(parts, [*parts[1:], len(lines)], strict=True):
+        part = len(drafts)
+        drafts.append(_Draft(start, 1, None, lines[start].text, None, -1))
+        for draft in _numbered_drafts(lines[start + 1 : end]):
+            parent = part if draft.parent is None else draft.parent + part + 1
+            drafts.append(
+                _Draft(draft.line + start + 1, draft.level + 1, draft.number, draft.heading, parent, draft.rank)
+            )
+    return drafts
 
 
 def _lines(text: str) -> list[_Line]:

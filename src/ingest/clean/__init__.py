@@ -2,8 +2,9 @@
 
 ``clean_html`` parses with lxml (BeautifulSoup only if lxml gives up), removes what a reader never sees,
 reads the metadata (``ingest.clean.metadata``), finds the article body (``ingest.clean.body``: CMS content
-markers, known containers of TRS/Ucap/Hanweb-style templates, then text density), drops page furniture
-inside it (``ingest.clean.chrome``) and renders it as lines (``ingest.clean.render``).
+markers, the article record of a page built by script (``ingest.clean.record``), known containers of
+TRS/Ucap/Hanweb-style templates, then text density), drops page furniture inside it (``ingest.clean.chrome``)
+and renders it as lines (``ingest.clean.render``).
 
 ``CleanDocument.text`` is one paragraph per line: no blank lines, each line stripped, whitespace runs
 folded to one space, characters otherwise untouched (no NFKC: full-width digits and punctuation stay).
@@ -27,9 +28,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from ingest.chinese import FOOTNOTE_MARK
 from ingest.clean.body import find_body
 from ingest.clean.chrome import is_info_line, prune_chrome, strip_invisible
 from ingest.clean.metadata import InfoFields, read_info_fields, read_metadata
+from ingest.clean.record import article_record
 from ingest.clean.render import render_blocks
 from ingest.clean.text import Block, finish_lines, normalize_inline
 from ingest.clean.tree import Element, parse_document, parse_fragment
@@ -49,7 +52,7 @@ _DOCUMENT_TYPE_ENDING: Final = re.compile(
 _WHOLE_TITLE_MIN: Final = 10
 _CONTINUATION_START: Final = ("和", "及", "与", "的", "之", "暨")
 # A footnote marker after a title: "…统计公报[1]", "…统计公报①".
-_FOOTNOTE_MARK: Final = re.compile(r"\s*(?:\[\d{1,2}\]|［\d{1,2}］|[①-⑩])$")
+_FOOTNOTE_MARK: Final = re.compile(rf"\s*{FOOTNOTE_MARK}$")
 
 
 def clean_html(html: str, url: str | None = None) -> CleanDocument:
@@ -58,8 +61,9 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
     if root is None:
         return CleanDocument(text="", url=url, canonical_url=url)
     strip_invisible(root)
-    metadata = read_metadata(root, url, html)
-    body = find_body(root, html, _parse_visible_fragment)
+    record = article_record(html)
+    metadata = read_metadata(root, url, html, record)
+    body = find_body(root, html, _parse_visible_fragment, record.body_html if record is not None else None)
     prune_chrome(body)
     lines = finish_lines(render_blocks(body), metadata.title)
     return CleanDocument(

@@ -5,13 +5,15 @@ In order:
 1. Content markers that CMSs write around the body: ``<!--ContentStart-->`` … ``<!--ContentEnd-->``,
    ``<!--ZJEG_RSS.content.begin-->`` … ``.end-->`` (Hanweb/JCMS), ``<meta name="ContentStart">`` …
    ``<meta name="ContentEnd">``, ``<!-- 正文开始 -->`` … ``<!-- 正文结束 -->``.
-2. Known body containers of the usual government CMS templates, most specific first (``KNOWN_TAGS``,
+2. The article record a page builds its article from in script (gkmlpt's ``window._CONFIG.DETAIL``, read by
+   ``ingest.clean.record``), whose markup holds no body.
+3. Known body containers of the usual government CMS templates, most specific first (``KNOWN_TAGS``,
    ``KNOWN_CLASSES``, ``KNOWN_IDS``; names compared case-blind): TRS (``.TRS_Editor``, ``.trs_editor_view``,
    ``.view.TRS_UEDITOR``) and Ucap (``<ucapcontent>``, ``#UCAP-CONTENT``); then ``#zoom``/``#Zoom``,
    ``#zoomcon``, ``.article-content``, ``.pages_content``, ``.wz_con``, ``.xxgk_content``, ``.art_con``,
    ``.bt_content`` and the like; then generic names (``.content``, ``.zw``, ``#content``), trusted only for a
    block of prose that is not mostly links. Among containers of the same rank the one with most text wins.
-3. Text density, for templates nothing above knows: every block's Chinese characters outside links
+4. Text density, for templates nothing above knows: every block's Chinese characters outside links
    (blocks of fewer than 10 or mostly links count for nothing) are credited to the block itself when it is
    a container, to its parent in full and to its grandparent by half; a node's credit is scaled by the
    share of its text that is not link text, and the best node wins (the ``<body>`` if nothing scores).
@@ -46,11 +48,16 @@ _LINK_DENSE_BLOCK: Final = 0.5
 _GRANDPARENT_SHARE: Final = 0.5
 
 
-def find_body(root: Element, html: str, parse: Callable[[str], Element | None]) -> Element:
-    """The element holding the article; ``parse`` parses the marked fragment when markers are used."""
+def find_body(root: Element, html: str, parse: Callable[[str], Element | None], embedded: str | None = None) -> Element:
+    """The element holding the article; ``parse`` parses the marked fragment when markers are used, or
+    ``embedded``, the body markup of the page's script record, when it has one."""
     marked = _marked_body(root, html, parse)
     if marked is not None:
         return marked
+    if embedded is not None:
+        fragment = parse(embedded)
+        if fragment is not None and _han(fragment) >= _MIN_BODY_HAN:
+            return fragment
     known = _known_container(root)
     if known is not None:
         return known

@@ -12,11 +12,13 @@ around it; a ``<title>`` that is only a site name ("松花江网") is no title.
 
 Publication time: the day the page shows the reader wins (eval/GOLD.md): an info line (发布时间：, 发布日期：,
 发文日期：, 生成日期：, 时间：, 日期：, in any of the forms ``ingest.chinese`` reads), else a date in the elements
-right after the title's, else an e-paper's issue-date bar, else the time a WeChat script writes (``ingest.cms``);
+right after the title's, else an e-paper's issue-date bar, else the time a WeChat script writes (``ingest.cms``),
+else the time of the article record a gkmlpt page is built from (``ingest.clean.record``);
 then meta PubDate, publishdate, firstpublishedtime, publishtime, pubtime, article:published_time, which also
 give the time of day when they agree with the shown day.
 
-Source: meta ContentSource, then 来源： (信息来源：, 文章来源：; never 资料来源：). Editor: 责任编辑： / 责编：.
+Source: meta ContentSource, then 来源： (信息来源：, 文章来源：; never 资料来源：), then the article record's.
+Editor: 责任编辑： / 责编：.
 Column: meta ColumnName, then the breadcrumb's last entry. Canonical URL: ``<link rel="canonical">`` resolved
 against the page URL, else the page URL.
 """
@@ -32,6 +34,7 @@ from typing import Final
 from urllib.parse import urljoin
 
 from ingest.chinese import HAN_RANGES, SHANGHAI, find_datetime, parse_datetime
+from ingest.clean.record import ArticleRecord
 from ingest.clean.text import count_visible, normalize_inline
 from ingest.clean.tree import Element, element_text
 from ingest.cms import ISSUE_DATE_NAME, WECHAT_CREATE_TIME
@@ -118,9 +121,11 @@ _BREADCRUMB_MAX: Final = 200
 _NOT_A_COLUMN: Final = frozenset({"首页", "正文", "详情", "内容", "文章详情", "正文内容"})
 
 
-def read_metadata(root: Element, url: str | None, html_source: str = "") -> PageMetadata:
+def read_metadata(
+    root: Element, url: str | None, html_source: str = "", record: ArticleRecord | None = None
+) -> PageMetadata:
     """The article metadata of a parsed page (scripts already removed; ``html_source`` is the page as served,
-    for the time a script writes into it)."""
+    for the time a script writes into it; ``record`` the article record a script builds the page from)."""
     meta = _meta_tags(root)
     landmarks = _scan(root)
     title, shown = _title(root, meta, landmarks.title_candidates)
@@ -133,13 +138,14 @@ def read_metadata(root: Element, url: str | None, html_source: str = "") -> Page
         or (_date_under_title(shown) if shown is not None else None)
         or _issue_date(root)
         or _script_time(html_source)
+        or (record.published_at if record is not None else None)
     )
     tagged = next((found for key in _PUBLISHED_META if (found := parse_datetime(meta.get(key, ""))) is not None), None)
     published_at = tagged if visible is None or (tagged is not None and tagged.date() == visible.date()) else visible
     return PageMetadata(
         title=title,
         published_at=published_at,
-        source=meta.get("contentsource") or info.source,
+        source=meta.get("contentsource") or info.source or (record.source if record is not None else None),
         editor=info.editor,
         column=meta.get("columnname") or _breadcrumb_leaf(landmarks.breadcrumbs, title),
         canonical_url=_canonical(root, url),

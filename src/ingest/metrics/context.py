@@ -2,13 +2,15 @@
 
 A government work report given in year Y reviews Y-1 (outcomes; 预计 marks estimates) and sets targets for
 Y; an article about a report inherits its year. The report year comes from the text ("2021年1月12日在…会议上"),
-else the title ("2025年…政府工作报告"; a 统计公报 of year Y reviews Y itself), else the publication date,
+else the title ("2025年…政府工作报告"; a 统计公报 of year Y reviews Y itself), else the plan year the text names
+("今年是“十四五”规划收官之年" → 2025; 开局/起步之年 → a plan's first year), else the publication date,
 else the headings and the text ("回顾2024年" → 2025, "2025年是…收官之年" → 2025).
 
 Time is read from the narrowest scope that states it: the words just before the figure, the clause, the
 earlier clauses of the sentence, the opening of the paragraph, then the section headings from the innermost
 out, then the document. Cues are explicit years (2020年; not base years such as 比2002年 or 在2020年基础上),
-spans (2016—2020年, 十三五, 五年来/过去五年 = the five years up to the review year), and relative words
+spans (2016—2020年, 十三五, 五年来/过去五年 = the five years up to the review year, “十四五”以来 = the plan's years
+up to the review year), and relative words
 (今年 = report year, 去年/过去一年/一年来 = review year).
 
 A span applies to average annual figures (年均), to growth over the span and to flows (jobs created, money
@@ -39,7 +41,7 @@ _TIME_CUE = re.compile(
     | 在\s*(?P<base_year2>{_YEAR})\s*年的?基础上
     | (?P<base_relative>(?:比|较|同|与)(?:上年|去年|上一年|前五年|年初))
     | (?P<year>{_YEAR})\s*年(?!代)
-    | 十(?P<plan>[一二三四五])五
+    | 十(?P<plan>[一二三四五])五(?:”)?(?:规划)?(?P<since>以来)?
     | (?P<relative>今年|本年度|本年|新的一年|今后一年|明年|去年|上年|上一年|过去一年|一年来)
     | (?:过去|近)?(?P<years>[两二三四五十])年(?:来|间|中|以来|累计)
     | (?<![第续用每这前后近“"])(?P<bare_years>[三五])年(?=[^规计行时左内的提攻]|$)
@@ -58,12 +60,15 @@ _PART_YEAR = re.compile(
 )
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _PART_YEAR_CHARS = ("月", "季", "半")
-_TARGET_LIST = re.compile(r"目标(?:是|为)?\s*[:：]")
+_TARGET_LIST = re.compile(r"目标(?:是|为|如下|建议为|建议是|确定为)?\s*[:：]")
 _REVIEW_HEADING = re.compile(r"回顾|成就|成绩|过去|总结")
 _TARGET_HEADING = re.compile(r"任务|安排|目标|部署|计划|展望|开拓|打算")
 _REPORT_DATE = re.compile(rf"({_YEAR})年\d{{1,2}}月\d{{1,2}}日\s*在")
 _TITLE_YEAR = re.compile(rf"({_YEAR})年")
 _YEAR_IS = re.compile(rf"(?<![\d—\-~至到])({_YEAR})年是")
+_PLAN_YEAR_IS = re.compile(
+    r"今年是[^。，]{0,8}?“?十(?P<plan>[一二三四五])五”?(?:规划)?的?(?P<which>收官|开局|起步)之年"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,10 @@ def document_time(text: str, title: str | None, published: date | None, sections
         if year:
             offset = 1 if "公报" in title else 0  # a statistical bulletin of year Y reviews Y
             return DocumentTime(int(year.group(1)) + offset)
+    # "今年是“十四五”规划收官之年" (national report 2025) states the report's own year; a page is often published later
+    plan_year = _plan_year(text)
+    if plan_year is not None:
+        return DocumentTime(plan_year)
     if published is not None:
         return DocumentTime(published.year)
     # "回顾2024年" reviews the year before the report's; "2025年是“十四五”规划的收官之年" introduces its plans
@@ -209,15 +218,32 @@ def _cue(match: re.Match[str], document: DocumentTime) -> Cue | None:
         year = int(match["year"])
         return Cue(Period(year, year))
     if match["plan"]:
-        # 十一五 = 2006-2010 … (the plans have run every five years since 1966)
-        number = 10 + "一二三四五".index(match["plan"]) + 1
-        first = 1966 + 5 * (number - 3)
-        return Cue(Period(first, first + 4), is_span=True)
+        plan = _plan_span(match["plan"])
+        review = document.review_year
+        if match["since"] and review is not None and plan.first <= review < plan.last:
+            plan = Period(plan.first, review)  # "“十四五”以来" in 2025: the plan's years up to the one reviewed
+        return Cue(plan, is_span=True)
     if match["relative"]:
         return _relative(match["relative"], document)
     count = match["years"] or match["bare_years"]
     span = document.review_span(_CN_COUNT[count]) if count else None
     return Cue(span, is_span=True) if span else None
+
+
+def _plan_span(numeral: str) -> Period:
+    """十一五 = 2006-2010 … from the numeral after 十 (the plans have run every five years since 1966)."""
+    number = 10 + "一二三四五".index(numeral) + 1
+    first = 1966 + 5 * (number - 3)
+    return Period(first, first + 4)
+
+
+def _plan_year(text: str) -> int | None:
+    """The year "今年是“十四五”规划收官之年" names: a plan's last year (收官) or its first (开局, 起步)."""
+    match = _PLAN_YEAR_IS.search(text)
+    if match is None:
+        return None
+    span = _plan_span(match["plan"])
+    return span.last if match["which"] == "收官" else span.first
 
 
 def _relative(word: str, document: DocumentTime) -> Cue | None:

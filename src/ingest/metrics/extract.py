@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -37,6 +37,7 @@ from ingest.metrics.patterns import RawFigure, find_figures
 from ingest.metrics.reading import Left, after_separator, read_left, read_right
 from ingest.metrics.vocabulary import ELLIPTIC_HEADS, Vocabulary, normalize_name
 from ingest.model import Basis, Measure, Metric, MetricKind, Section
+from ingest.sections import is_part_heading
 
 _SENTENCE_END = re.compile(r"[。；！？;!?\n]")
 _CLAUSE_END = re.compile(r"[。；！？;!?\n，,]|(?<!\d):|:(?!\d)")
@@ -44,6 +45,15 @@ _CLAUSE_END = re.compile(r"[。；！？;!?\n，,]|(?<!\d):|:(?!\d)")
 _METHOD = re.compile(r"(?:按|据|经|扣除|剔除|初步|同比|环比|其中|预计|分.{1,8}看$)")
 _NAME_SEPARATORS = ("、", "、及与", "和、及与", "和与")
 _STRUCTURE_PARTS = ("第一产业", "第二产业", "第三产业")
+# 城乡 names two subjects at once, urban then rural: "城乡居民人均可支配收入分别增长8.9%和9.5%".
+# Bare 出口 is exports only as the part of foreign trade named before it; alone, "…进出口" would end with it too.
+_EXPORTS, _EXPORTS_NAMED, _TRADE = "出口", "出口额", "进出口"
+# Words that refer back to the subject of the figure before: "地区生产总值增长6%，总量达到3210亿元".
+_BACK_REFERENCES = frozenset({"总量", "总额", "总值", "规模", "总规模"})
+_RESTATED_TARGET = re.compile(r"\s*[（(]\s*(?:年度|年初|全年|预期|计划)?目标(?:值)?(?:为|是)?\s*")
+_CONTRACTED_PAIR = re.compile(r"^城乡(?=居民|常住居民)")
+_CONTRACTED_PAIR_PARTS = ("城镇", "农村")
+_CONTRACTED_PAIR_WRITTEN_OUT = "和".join(_CONTRACTED_PAIR_PARTS)
 _NATIONAL = re.compile(r"国务院|中华人民共和国")
 _REGION_CONGRESS = re.compile(
     r"([^\s\d，,。、和在与及]{2,10}?(?:自治州|自治区|自治县|州|市|县|区|盟|旗|省))第[一二三四五六七八九十]+届\s*人民代表大会"
@@ -131,7 +141,11 @@ class _Headings:
 
     def __init__(self, sections: Sequence[Section], time: DocumentTime) -> None:
         self.sections = sorted(sections, key=lambda s: (s.start, -s.end))
-        self.times = {s.ordinal: context.heading_time(s.heading, time, s.number is not None) for s in sections}
+        # a report's own headings date their part firmly, numbered or not; a news title line does not
+        self.times = {
+            s.ordinal: context.heading_time(s.heading, time, s.number is not None or is_part_heading(s.heading))
+            for s in sections
+        }
         self._chains: dict[int, list[HeadingTime]] = {}
 
     def chain(self, position: int) -> list[Section]:
@@ -158,6 +172,8 @@ class _Reading:
     sentence: tuple[int, int]
     shares_verb: bool = False  # one of a list under one name and verb: "增长2%和6%"
     inherited: bool = False  # it names nothing: its name is the figure's before ("…20366元，同比增长5.3%")
+    restated_target: bool = False  # the target of the figure before, in brackets after it ("（年度目标7%）")
+    undated_end: bool = False  # the end of a change whose start alone has a year ("从2021年的A元…提高到C元")
     indicator: str | None = None
     period: str | None = None
     kind: MetricKind = "actual"
@@ -207,6 +223,9 @@ class _Reader:
                 pair_years[reading.left.role] = reading.left.time
             elif reading.left.role and reading.left.role in pair_years and not reading.left.time:
                 reading.left.time = pair_years[reading.left.role]
+            elif reading.left.role == "to" and "from" in pair_years:
+                # "从2021年的A元和B元分别提高到C元和D元": the year written for the start does not date the end
+                reading.undated_end = True
             readings.append(reading)
             previous = reading
         self._close(group, readings[sentence_from : len(readings) - len(group)])
@@ -223,6 +242,12 @@ class _Reader:
             reading.indicator = previous.indicator
             return reading
         raw_left = text[previous.figure.after if same_clause and previous else clause_start : figure.start]
+        if same_clause and previous is not None and _RESTATED_TARGET.fullmatch(raw_left):
+            # "增长7.2%（年度目标7%）": the bracket restates the target the figure before was measured against
+            restated = replace(previous.left, qualifier=None, target=True)
+            reading = _Reading(figure, restated, previous.name, sentence, restated_target=True)
+            reading.indicator = previous.indicator
+            return reading
         left = read_left(after_separator(raw_left) if same_clause else raw_left)
         name = left.name
         right = read_right(text[figure.after : figure.after + 16])
@@ -234,9 +259,14 @@ class _Reader:
             reading.name = previous.name
             reading.indicator = previous.indicator
             reading.inherited = True
-            if not left.has_verb:  # "下降2.6%、3.1%", "增长7%以上、力争8%": the verb is shared too
+            # "下降2.6%、3.1%", "增长7%以上、力争8%": the verb is shared too, among values of one kind; an amount after
+            # a rate ("增长4.8%，达到3210亿元") is the subject's level
+            if not left.has_verb and _is_relative(figure.unit) == _is_relative(previous.figure.unit):
                 _share_verb(left, previous.left)
                 reading.shares_verb = True
+            return reading
+        if reading.name in _BACK_REFERENCES and previous is not None:  # "增长6%，总量达到3210亿元"
+            reading.name, reading.indicator = previous.name, previous.indicator
             return reading
         if not reading.name:
             reading.name = read_right(text[figure.after : figure.after + 16], stop_at_verbs=False)
@@ -256,6 +286,8 @@ class _Reader:
 
     def _indicator(self, name: str, sentence_start: int, position: int) -> str | None:
         code = self.vocabulary.match(name)
+        if code is None and name == _EXPORTS and _TRADE in self.text[sentence_start:position]:
+            code = self.vocabulary.match(_EXPORTS_NAMED)  # "进出口总值310亿元，其中，出口210亿元"
         if code is None and normalize_name(name) in ELLIPTIC_HEADS:
             found = self.vocabulary.match_elliptic(name, self.text[sentence_start:position])
             code = found[0] if found else None
@@ -304,6 +336,8 @@ class _Reader:
         sentence_cues = sentence.cues.within(0, clause_start - sentence_start)
         written = _period_of(left.time, self.time) if left.time else None
         lead = paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
+        if reading.undated_end:  # the clause's year is the start's
+            clause_cues = sentence_cues = context.StretchCues()
         in_target_list = paragraph.targets_from is not None and paragraph.targets_from <= figure.start
         return _TimeCues(
             nearest=(Cue(written) if written else context.NO_CUE) or clause_cues.last or sentence_cues.last or lead,
@@ -387,7 +421,9 @@ def _decide(reading: _Reading, cues: _TimeCues, time: DocumentTime) -> tuple[Per
     year, span = _year_or_span(cues, time)
     period, basis = _period_and_basis(reading, cues, year, span)
     kind: MetricKind
-    if period is not None and time.report_year is not None:
+    if reading.restated_target:
+        kind = "target"  # of the year its outcome is stated for, even a year the report reviews
+    elif period is not None and time.report_year is not None:
         kind = "target" if period.last >= time.report_year else ("estimate" if cues.estimate else "actual")
     else:
         kind = "target" if cues.target else ("estimate" if cues.estimate else "actual")
@@ -499,7 +535,10 @@ def _is_relative(unit: str | None) -> bool:
 
 
 def _split_name(name: str, count: int) -> list[str] | None:
-    """Split "城镇和农村常住居民人均可支配收入" into count names, sharing the head: 城镇常住居民… / 农村常住居民…."""
+    """Split "城镇和农村常住居民人均可支配收入" into count names, sharing the head: 城镇常住居民… / 农村常住居民…;
+    a contracted pair of subjects ("城乡居民…分别达3.2万元、1.5万元") is read as the pair written out."""
+    if count == len(_CONTRACTED_PAIR_PARTS):
+        name = _CONTRACTED_PAIR.sub(_CONTRACTED_PAIR_WRITTEN_OUT, name, count=1)
     for separators in _NAME_SEPARATORS:
         parts = [p for p in re.split("|".join(separators), name) if p]
         if len(parts) == count:

@@ -49,7 +49,8 @@ def parse_chinese_number(numeral: str) -> Decimal:
 
 
 def _parse_integer(numeral: str) -> int:
-    total = 0  # completed 万/亿 groups
+    high = 0  # what 亿 closed
+    low = 0  # what 万 closed since the last 亿: 万 multiplies only that ("一亿零五百万" is 105,000,000)
     group = 0  # the group being read, below 万
     digit: int | None = None
     for ch in numeral:
@@ -60,9 +61,13 @@ def _parse_integer(numeral: str) -> int:
             digit = None
         else:
             group += digit or 0
-            total = (total + (group or 1)) * _LARGE_UNITS[ch]
+            if ch == "万":
+                low = (low + (group or 1)) * _LARGE_UNITS[ch]
+            else:
+                high = (high + (low + group or 1)) * _LARGE_UNITS[ch]
+                low = 0
             group, digit = 0, None
-    return total + group + (digit or 0)
+    return high + low + group + (digit or 0)
 
 
 # Magnitude prefixes written between a number and its base unit ("1.4万亿斤", "2000多万人").

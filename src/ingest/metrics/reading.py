@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ingest.chinese import FOOTNOTE_MARK
+
 Direction = Literal["up", "down"]
 Role = Literal["from", "to"]
 
@@ -46,20 +48,20 @@ _PARTICLE_END = re.compile(r"(?:的|了|按)$")
 _UP = "增长|增加|提高|上涨|上升|提升|扩大|回升|增"
 _DOWN = "下降|减少|降低|回落|下滑|缩小|压缩|压减|削减|缩减|减"
 _GROWTH_UP_END = re.compile(
-    r"(?:增收|增支|增长|增加|提高|上涨|上升|提升|扩大|回升|增速|增幅|涨幅|增长幅度)(?:为|达|是|了)?$"
+    r"(?:增收|增支|增产|增长|增加|提高|上涨|上升|提升|扩大|回升|增速|增幅|涨幅|增长幅度)(?:为|达|是|了)?$"
 )
 _GROWTH_DOWN_END = re.compile(
-    r"(?:减收|减支|下降|减少|降低|回落|下滑|缩小|压缩|压减|削减|减量|缩减|降幅|下降幅度)(?:为|达|是|了)?$"
+    r"(?:减收|减支|减产|下降|减少|降低|回落|下滑|缩小|压缩|压减|削减|减量|缩减|降幅|下降幅度)(?:为|达|是|了)?$"
 )
 _LEVEL_REACH_END = re.compile(
-    rf"(?:(?:{_UP}|{_DOWN}|发展|跃升|降|调整|优化)(?:到|至|为)|跃上|迈上|稳定在|控制在|保持在|维持在|为|是)$"
+    rf"(?:(?:{_UP}|{_DOWN}|发展|跃升|降|调整|修订|优化)(?:到|至|为)|跃上|迈上|稳定在|控制在|保持在|维持在|为|是)$"
 )
 _LEVEL_END = re.compile(r"(?:占|实现|完成|有|安排)$")
 _DOWN_VERBS = frozenset(("压缩", "削减", "压减", "减少", "降低", "下降"))
 _VERB_OBJECT = re.compile(r"压缩|削减|压减|减少|降低|提高|增加(?!值)")
 _GROWTH_NOUN_END = re.compile(r"(增长|增速|增幅|涨幅|增长率|降幅|下降|降低)(?:预期目标|目标)?$")
 _ADVERB_END = re.compile(
-    r"(?:平均每年|每年平均|年均|每年|平均|实际|名义|同比|分别|均|都|五年累计|累计|合计|总计|共计|共|首次|再|又|将|要"
+    r"(?:平均每年|每年平均|年均|每年|平均|实际|名义|同比|分别|均|都|五年累计|累计|合计|总计|共计|共|首次|始终|更|再|又|将|要"
     r"|力争|确保|争取|计划|拟|预计|全年|持续|同期|已经|已|继续|进一步|仅|只|总共|基本|就|也|还"
     r"|(?:比|较|与)(?:上年末?|去年|上一年|年初|前五年|(?:19|20)\d{2}\s*年)(?:末|底|同期)?(?:相比)?"
     r"|在(?:19|20)\d{2}\s*年的?基础上|按可比价格?计算|同口径)$"
@@ -83,6 +85,7 @@ _RIGHT_STOP = re.compile(
     r"|参与|提供|配备|配齐|惠及|的|在|已|将|正|均|都|分别|撬动|向社会|以上|以下|左右|累计|大关|新台阶|排名|排|实施|支持|增加|增长|提高|提升|下降|减少|降低|上升|上涨|达到|降至|比|同比|占|扩大|发展到|到|至|率先"
 )
 _MAX_RIGHT = 16
+_LEADING_FOOTNOTE = re.compile(rf"^\s*{FOOTNOTE_MARK}")
 _PUNCTUATION = re.compile(r"[，,。；;：:!?！？\n]")
 
 
@@ -110,9 +113,10 @@ class Left:
 
 
 def read_left(text: str) -> Left:
-    """Peel qualifier, time, verb and adverbs off the text before a figure; what remains is its name."""
+    """Peel qualifier, time, verb and adverbs off the text before a figure; what remains is its name. A footnote
+    marker it starts with belongs to the figure before ("增长5.3%[2]，达到3210亿元")."""
     left = Left()
-    rest = text.rstrip()
+    rest = _LEADING_FOOTNOTE.sub("", text).rstrip()
     while True:
         before = rest
         if left.qualifier is None and not left.has_verb and (m := _at_end(_QUALIFIER_END, rest)):
