@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from bench.mirror import build_mirror, write_sources
 
+from ingest import pipeline
 from ingest.demo_site import DemoSite, Fault
+from ingest.load.apply import LoadReport
 from ingest.load.store import Warehouse
 from ingest.load.warehouse import run_lock
 from ingest.query import open_reader, run_query
@@ -123,6 +125,28 @@ def test_the_run_never_holds_more_connections_than_its_cap(tmp_path: Path) -> No
         documents = run_query(con, "SELECT count(*) FROM documents_current").rows
     assert loads == [(f"copy{n}", "completed") for n in range(4)]
     assert documents == [(4,)]  # the same four articles, whichever source loaded them first
+
+
+@pytest.mark.parametrize("sequential", [False, True])
+def test_a_source_whose_load_raises_costs_the_others_nothing(tmp_path: Path, sequential: bool) -> None:
+    warehouse = Warehouse.at(tmp_path / "w.duckdb")
+
+    def commit_unless_site1(warehouse: Warehouse, load_id: str) -> LoadReport:
+        if "-site1-" in load_id:
+            raise RuntimeError("the commit of site1 broke")
+        return pipeline.commit_load(warehouse, load_id)
+
+    with four_sites() as sites:
+        requests = [pipeline.LoadRequest(source, kind="manual", mode="scheduled") for source in sources_of(sites)]
+        settled = pipeline.run_sources(
+            warehouse, requests, steps=pipeline.LoadSteps(commit=commit_unless_site1), sequential=sequential
+        )
+        errors = {request.source.name: str(error) if error else None for request, error in settled}
+
+    assert errors == {"site0": None, "site1": "the commit of site1 broke", "site2": None, "site3": None}
+    with open_reader(warehouse.paths.db) as con:
+        loaded = run_query(con, "SELECT DISTINCT source FROM documents_current ORDER BY source").rows
+    assert loaded == [("site0",), ("site2",), ("site3",)]
 
 
 def test_a_crawl_over_the_bound_commits_a_chain_of_packages_with_the_rows_of_one(
