@@ -87,7 +87,9 @@ def test_sources_at_once_load_the_rows_of_sources_one_after_another(tmp_path: Pa
 def test_a_failing_source_neither_holds_back_nor_breaks_the_others(tmp_path: Path) -> None:
     with four_sites() as sites:
         broken, good = sites[0], sites[1:]
-        broken.faults.add(Fault("status", "*", status=500))  # robots.txt included: retried, then the site skipped
+        # robots.txt included: 503 and Retry-After 10, so its two retries keep the source busy for 20 s at least,
+        # then the site is skipped
+        broken.faults.add(Fault("status", "*", status=503, retry_after=10))
         db = tmp_path / "w.duckdb"
 
         state = run_ingest(tmp_path, db, sources_of(sites))
@@ -97,7 +99,7 @@ def test_a_failing_source_neither_holds_back_nor_breaks_the_others(tmp_path: Pat
             loads = run_query(con, "SELECT source, status FROM loads ORDER BY finished_at").rows
             loaded = run_query(con, "SELECT DISTINCT source FROM documents_current ORDER BY source").rows
     assert [status for source, status in loads if source == "site0"] == ["failed"]
-    # listed first, it retried longest and committed last: the others did not wait for it
+    # listed first, it waited longest and committed last: the others did not wait for it
     assert loads[-1] == ("site0", "failed")
     assert loaded == [(f"site{n}",) for n in range(1, len(good) + 1)]
     assert "nothing could be fetched for load" in (state.message or "")
