@@ -1,7 +1,9 @@
 """The ingest and backfill flows: for each source, one load (ingest.pipeline.run_load) with its stages as tasks.
 
-Parse is the only stage that fans out: its batches run on the flow's task runner, threads by default or a Dask
-cluster (see flows.parse_tasks). Writing the package and committing it stay in the flow, one writer per load.
+Every source's load runs at once (ingest.pipeline.run_sources), under the run's cap on open connections; with
+``sequential`` they run one after another. Parse is the stage that fans out: its batches, of every source, run on
+the flow's task runner, threads by default or a Dask cluster (see flows.parse_tasks). Writing each package and
+committing it stay with one writer, a source's package committed as soon as the source is done.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from prefect.states import Completed, Failed
 from flows.artifacts import final_state, publish_load
 from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
-from ingest.errors import IngestError, WarehouseBusyError
+from ingest.errors import ConfigError, IngestError, WarehouseBusyError
 from ingest.load.store import Warehouse
 from ingest.load.warehouse import DEFAULT_DB, connect, run_lock
 from ingest.progress import current_progress
@@ -42,18 +44,31 @@ def ingest(
     sources: list[str] | None = None,
     lock_timeout: float = RUN_LOCK_TIMEOUT,
     dask: str | None = None,
+    sequential: bool = False,
+    max_connections: int = pipeline.DEFAULT_MAX_CONNECTIONS,
 ) -> State:
-    """Load what each source published or changed since the last run.
+    """Load what each source published or changed since the last run, every source at once.
 
     ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse_tasks); default: threads.
+    ``max_connections`` caps the connections the run holds open at once; ``sequential`` loads the sources one after
+    another instead, each under its own politeness only.
     """
     try:
         check_dask(dask)
+        if max_connections < 1:
+            raise ConfigError(f"max_connections must be at least 1, got {max_connections}")
         requests = [
             pipeline.LoadRequest(source, kind="scheduled", mode="scheduled")
             for source in _select(Path(sources_file), sources)
         ]
-        return _run(requests, Path(db), lock_timeout=lock_timeout, dask=dask)
+        return _run(
+            requests,
+            Path(db),
+            lock_timeout=lock_timeout,
+            dask=dask,
+            sequential=sequential,
+            max_connections=max_connections,
+        )
     except IngestError as exc:  # a busy warehouse or a bad sources file: one line, no traceback
         return Failed(message=str(exc))
 
@@ -109,11 +124,19 @@ def _select(sources_file: Path, names: list[str] | None) -> list[Source]:
     return [select_source(sources, name) for name in names] if names else sources
 
 
-def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float, dask: str | None) -> State:
+def _run(
+    requests: list[pipeline.LoadRequest],
+    db: Path,
+    *,
+    lock_timeout: float,
+    dask: str | None,
+    sequential: bool = True,
+    max_connections: int = pipeline.DEFAULT_MAX_CONNECTIONS,
+) -> State:
     warehouse = Warehouse.at(db, lock_timeout=lock_timeout)
     pending = list(requests)
     try:
-        return _load(warehouse, pending, dask=dask)
+        return _load(warehouse, pending, dask=dask, sequential=sequential, max_connections=max_connections)
     except WarehouseBusyError as exc:
         # The loads settled before it gave up are recorded already; the warehouse is busy, so the others are noted
         # for the next run to record as failed.
@@ -123,43 +146,65 @@ def _run(requests: list[pipeline.LoadRequest], db: Path, *, lock_timeout: float,
         raise
 
 
-def _load(warehouse: Warehouse, pending: list[pipeline.LoadRequest], *, dask: str | None) -> State:
-    """The loads of ``pending`` one after the other, each taken off it once committed or failed."""
+def _load(
+    warehouse: Warehouse,
+    pending: list[pipeline.LoadRequest],
+    *,
+    dask: str | None,
+    sequential: bool,
+    max_connections: int,
+) -> State:
+    """The loads of ``pending``, all at once or one after the other, each taken off it once committed or failed."""
     logger = get_run_logger()
     outcomes: list[pipeline.LoadOutcome] = []
     failed: dict[str, str] = {}
+    busy: WarehouseBusyError | None = None
+
+    def committed(outcome: pipeline.LoadOutcome) -> None:
+        summary, report = outcome.summary, outcome.report
+        logger.info(
+            "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",
+            report.load_id,
+            summary.source,
+            report.status,
+            summary.fetched,
+            summary.not_modified,
+            len(summary.failures),
+            report.versions_added,
+            report.metrics_added,
+        )
+        publish_load(warehouse, outcome)
+        outcomes.append(outcome)
+
     with run_lock(warehouse.paths.db, timeout=warehouse.lock_timeout), parse_task_runner(dask) as runner:
         check_warehouse(warehouse)
         for recovered in warehouse.recover():
             logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
-        while pending:
-            request = pending[0]
+        settled = pipeline.run_sources(
+            warehouse,
+            list(pending),
+            parse_map=parse_on(runner),
+            progress=current_progress(),
+            steps=STEPS,
+            sequential=sequential,
+            max_connections=max_connections,
+            on_commit=committed,
+        )
+        for request, error in settled:
             name = request.source.name
-            try:
-                outcome = pipeline.run_load(
-                    warehouse, request, parse_map=parse_on(runner), progress=current_progress(), steps=STEPS
-                )
-            except WarehouseBusyError:
-                raise  # the warehouse, not this source: every later load would wait for it too
-            except Exception as exc:  # one source's failure must not cost the others their load
-                failed[name] = str(exc) if isinstance(exc, IngestError) else f"{type(exc).__name__}: {exc}"
-                # a user error is its one line; anything else is a bug, worth its traceback
-                logger.error("source=%s failed: %s", name, failed[name], exc_info=not isinstance(exc, IngestError))
-                pending.pop(0)
+            if isinstance(error, WarehouseBusyError):
+                busy = error  # the warehouse, not this source: the load stays pending, for _run to note
                 continue
-            summary, report = outcome.summary, outcome.report
-            logger.info(
-                "load_id=%s source=%s status=%s fetched=%d not_modified=%d failed=%d new_versions=%d metrics=%d",
-                report.load_id,
-                name,
-                report.status,
-                summary.fetched,
-                summary.not_modified,
-                len(summary.failures),
-                report.versions_added,
-                report.metrics_added,
-            )
-            publish_load(warehouse, outcome)
-            outcomes.append(outcome)
-            pending.pop(0)
+            pending.remove(request)
+            if error is not None:
+                failed[name] = str(error) if isinstance(error, IngestError) else f"{type(error).__name__}: {error}"
+                logger.error("source=%s failed: %s", name, failed[name], exc_info=_traceback(error))
+    if busy is not None:
+        raise busy
     return final_state(outcomes, failed)
+
+
+def _traceback(error: Exception) -> Exception | None:
+    """What a failed source's log line carries: a user error is its one line; anything else is a bug, worth its
+    traceback."""
+    return None if isinstance(error, IngestError) else error

@@ -63,21 +63,25 @@ def parse_task_runner(dask: str | None) -> Iterator[TaskRunner[Any] | None]:
 
 def parse_on(runner: TaskRunner[Any] | None) -> ParseMap:
     """The parse map of a flow run: each batch a task run on ``runner`` (None: the flow's own task runner), all in
-    parallel; batches come back in order, each as soon as it and those before it are done, so the package is written
-    while later batches are still being parsed."""
+    parallel and submitted at once, so a load's batches parse while it waits for the run's one writer; batches
+    come back in order, each as soon as it and those before it are done, so the package is written while later
+    batches are still being parsed."""
 
     def parse_map(archive: Path, batches: list[list[ParseJob]], window: Window) -> Iterator[ParsedBatch]:
         if not batches:
-            return
+            return iter(())
         parameters: dict[str, Any] = {"archive": unmapped(archive), "jobs": batches, "window": unmapped(window)}
         # the stub expects a task that may be async
         futures = parse.map(**parameters) if runner is None else runner.map(parse, parameters)  # type: ignore[arg-type]
-        pending = deque(futures)
-        del futures  # the only other reference to every future: a written batch can then be let go
-        while pending:
-            yield pending.popleft().result()
+        # the only reference to every future: a written batch can then be let go
+        return _in_order(deque(futures))
 
     return parse_map
+
+
+def _in_order(pending: deque[PrefectFuture[ParsedBatch]]) -> Iterator[ParsedBatch]:
+    while pending:
+        yield pending.popleft().result()
 
 
 def check_dask(dask: str | None) -> None:

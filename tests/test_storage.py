@@ -111,7 +111,8 @@ def written_package(warehouse: Warehouse, site: DemoSite) -> Path:
     """A load planned, fetched and written to its package, but not committed: what a killed run leaves."""
     request = pipeline.LoadRequest(demo_source_for(site), kind="manual", mode="scheduled")
     plan = pipeline.start_load(warehouse, request)
-    fetched = pipeline.fetch(warehouse, request, plan)
+    with pipeline.open_crawl(warehouse, request, plan) as crawl:
+        fetched = pipeline.fetch(crawl, plan)
     parsed = pipeline.parse_here(warehouse.paths.archive, pipeline.parse_batches(fetched.jobs), fetched.window)
     pipeline.write_package(warehouse, plan, parsed, pages=len(fetched.jobs), fetched=fetched)
     return warehouse.paths.packages / plan.load_id

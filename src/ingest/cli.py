@@ -117,6 +117,18 @@ def run(
     source: Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")] = None,
     lock_timeout: LockOption = DEFAULT_LOCK_TIMEOUT,
     dask: DaskOption = None,
+    max_connections: Annotated[
+        int | None,
+        typer.Option(
+            "--max-connections",
+            min=1,
+            help="Connections the run holds open at once, over every source (each also keeps to its own "
+            "max_concurrency and rate limit). Default 64.",
+        ),
+    ] = None,
+    sequential: Annotated[
+        bool, typer.Option("--sequential", help="Load the sources one after another instead of all at once.")
+    ] = False,
 ) -> None:
     """Run the ingest flow once: load what the sources published or changed since the last run."""
     _check_sources(sources, source)
@@ -125,8 +137,18 @@ def run(
     from flows.parse_tasks import check_dask
 
     check_dask(dask)
+    # the flow's own default (ingest.pipeline.DEFAULT_MAX_CONNECTIONS) unless given: importing it here would cost
+    # every command the pipeline's imports
+    cap = {} if max_connections is None else {"max_connections": max_connections}
     state = ingest(
-        sources_file=str(sources), db=str(db), sources=source, lock_timeout=lock_timeout, dask=dask, return_state=True
+        sources_file=str(sources),
+        db=str(db),
+        sources=source,
+        lock_timeout=lock_timeout,
+        dask=dask,
+        sequential=sequential,
+        return_state=True,
+        **cap,
     )
     _finish(state)
 

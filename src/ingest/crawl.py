@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal, NamedTuple
@@ -77,8 +77,9 @@ def crawl(
     retry_lists: Collection[str] = (),
     retry_articles: Collection[str] = (),
     recheck_known: bool = True,
+    page_past_known: bool = False,
     renderer: Renderer | None = None,
-) -> Iterator[CrawledPage]:
+) -> Generator[CrawledPage]:
     """Fetch what this run of ``source`` needs, yielding each list page and article as it arrives.
 
     ``since``/``until`` (inclusive) bound a backfill; they are ignored in scheduled mode. ``retry_lists`` and
@@ -88,11 +89,16 @@ def crawl(
     At most ``source.max_list_pages`` list pages are read, none twice, and at most
     ``source.max_links_per_list_page`` articles of each and ``source.max_articles_per_run`` in all are taken from
     them (a warning says when a cap is hit). With ``recheck_known`` False, known articles are not requested at all.
+    With ``page_past_known``, a scheduled crawl pages on past list pages of known articles, as far as a backfill
+    would: the run after a crawl that was cut short between its packages reaches the pages it never read.
     """
     known_by_url = {canonicalize_url(url): article for url, article in known.items()}
     seen: set[str] = set()
     articles = renderer if renderer is not None and source.render == "all" else fetcher
-    for list_page, links in _walk_lists(source, fetcher, known_by_url, mode, since, until, retry_lists, renderer):
+    lists = _walk_lists(
+        source, fetcher, {} if page_past_known else known_by_url, mode, since, until, retry_lists, renderer
+    )
+    for list_page, links in lists:
         yield list_page
         seen.update(link.url for link in links)
         wanted = [link for link in links if recheck_known or link.url not in known_by_url]

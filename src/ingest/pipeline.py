@@ -9,9 +9,13 @@ every fetched page and parsed batch. Only planning and committing open the wareh
 
 from __future__ import annotations
 
+import contextvars
+import logging
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import nullcontext
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,6 +23,7 @@ from typing import Literal, NamedTuple
 
 from ingest.crawl import CrawledPage, crawl, missing_in_window
 from ingest.discover import ArticleLink
+from ingest.errors import WarehouseBusyError
 from ingest.extract import EXTRACTOR_VERSION
 from ingest.failures import Failure, FailureKind
 from ingest.fetch import Fetcher, WarcArchive
@@ -33,6 +38,11 @@ from ingest.progress import NO_PROGRESS, LoadProgress
 from ingest.sources import Source
 
 CrawlMode = Literal["scheduled", "backfill"]
+# Connections a run of many sources keeps open at once (ingest run --max-connections): each source keeps to its own
+# max_concurrency and rate limit below it; 64 lets 32 sources at the default 2 requests/s overlap fully while
+# staying far inside a process's file descriptors.
+DEFAULT_MAX_CONNECTIONS = 64
+logger = logging.getLogger(__name__)
 Refetch = Literal["none", "failed", "all"]
 """What a backfill does with documents of its window it has seen before:
 none — fetch only what is missing; known documents are not requested, earlier failures not retried;
@@ -66,6 +76,7 @@ class LoadPlan:
     source: str  # the source's name, or "*" for a reprocess of every source
     kind: str
     memory: CrawlMemory
+    part: int = 1  # which package of its crawl (ingest.pipeline, bounded packages)
 
 
 @dataclass(slots=True)
@@ -73,6 +84,7 @@ class CollectSummary:
     """What collecting a load fetched, before the warehouse decides what is new."""
 
     load_id: str
+    source: str  # the source's name, or "*" for a reprocess of every source
     list_pages: int = 0
     fetched: int = 0
     not_modified: int = 0
@@ -92,6 +104,7 @@ class FetchedLoad:
     list_pages: int = 0
     not_modified: int = 0
     failures: list[Failure] = field(default_factory=list)
+    more: bool = False  # the package is full and the crawl goes on into the next
 
 
 class LoadOutcome(NamedTuple):
@@ -128,21 +141,56 @@ def start_load(warehouse: Warehouse, request: LoadRequest) -> LoadPlan:
         extractor_version=EXTRACTOR_VERSION,
         memory_of=name,
     )
+    if memory.resume and request.mode == "scheduled":
+        logger.warning(
+            "source %s: its last crawl stopped between two packages; this run pages on past known articles", name
+        )
     return LoadPlan(load_id=load_id, source=name, kind=request.kind, memory=memory)
 
 
-def fetch(
-    warehouse: Warehouse, request: LoadRequest, plan: LoadPlan, progress: LoadProgress = NO_PROGRESS
-) -> FetchedLoad:
-    """Crawl the source into the WARC archive; return what to parse and the rows that need no parsing."""
+def start_part(warehouse: Warehouse, request: LoadRequest, previous: LoadPlan) -> LoadPlan:
+    """Record the load of the next package of a crawl, naming the load it continues.
+
+    It is begun before the previous package is written, so a run killed after committing that package leaves a
+    continuing load that never committed: the mark warehouse/load/cut_crawl.sql finds, by which the next run
+    pages on to what this crawl would have reached.
+    """
+    load_id = new_load_id(previous.source)
+    part = previous.part + 1
+    warehouse.begin_load(
+        load_id,
+        kind=request.kind,
+        source=previous.source,
+        parameters={**request.parameters, "part": part, "continues": previous.load_id},
+        extractor_version=EXTRACTOR_VERSION,
+    )
+    return LoadPlan(load_id=load_id, source=previous.source, kind=request.kind, memory=previous.memory, part=part)
+
+
+class Crawl:
+    """A source's crawl, open across the packages of its load: its WARC archive (named after the first package's
+    load), fetcher, renderer, and the pages still to come."""
+
+    def __init__(self, pages: Generator[CrawledPage], source: Source, window: Window) -> None:
+        self.pages = pages
+        self.source = source
+        self.window = window
+        self.fetched = 0  # pages taken so far, over every package
+
+
+@contextmanager
+def open_crawl(
+    warehouse: Warehouse, request: LoadRequest, plan: LoadPlan, connections: threading.Semaphore | None = None
+) -> Iterator[Crawl]:
+    """Start crawling the request's source (nothing is fetched until pages are taken); ``connections`` is the run's
+    cap on open connections."""
     source = request.source
-    fetched = FetchedLoad(window=request.window)
     retry = request.refetch != "none"
-    with (
-        WarcArchive(warehouse.paths.archive, name=plan.load_id) as archive,
-        Fetcher(source, archive) as fetcher,
-        Renderer(fetcher, archive) if source.render != "none" else nullcontext() as renderer,
-    ):
+    resume = plan.memory.resume and request.mode == "scheduled"
+    with ExitStack() as stack:
+        archive = stack.enter_context(WarcArchive(warehouse.paths.archive, name=plan.load_id))
+        fetcher = stack.enter_context(Fetcher(source, archive, connections=connections))
+        renderer = stack.enter_context(Renderer(fetcher, archive)) if source.render != "none" else None
         pages = crawl(
             source,
             fetcher,
@@ -152,17 +200,28 @@ def fetch(
             until=request.until,
             retry_lists=plan.memory.retry_lists if retry else (),
             retry_articles=plan.memory.retry_articles if retry else (),
-            recheck_known=retry,
+            # known articles were loaded by the cut crawl moments before: only the pages it never read matter
+            recheck_known=retry and not resume,
+            page_past_known=resume,
             renderer=renderer,
         )
-        for done, page in enumerate(pages, start=1):
-            _sort_page(fetched, source, page)
-            counts = {
-                "fetched": len(fetched.jobs),
-                "not_modified": fetched.not_modified,
-                "failed": len(fetched.failures),
-            }
-            progress.update(plan.load_id, "fetch", done, total=None, counts=counts, url=page.result.url)
+        stack.callback(pages.close)  # first: its requests in flight are cancelled before the fetcher closes
+        yield Crawl(pages, source, request.window)
+
+
+def fetch(crawl: Crawl, plan: LoadPlan, progress: LoadProgress = NO_PROGRESS) -> FetchedLoad:
+    """Crawl on into the WARC archive until the crawl ends or the package is full (``max_documents_per_package``
+    documents to parse); return what to parse and the rows that need no parsing."""
+    source = crawl.source
+    fetched = FetchedLoad(window=crawl.window)
+    for page in crawl.pages:
+        crawl.fetched += 1
+        _sort_page(fetched, source, page)
+        counts = {"fetched": len(fetched.jobs), "not_modified": fetched.not_modified, "failed": len(fetched.failures)}
+        progress.update(plan.load_id, "fetch", crawl.fetched, total=None, counts=counts, url=page.result.url)
+        if len(fetched.jobs) >= source.max_documents_per_package:
+            fetched.more = True
+            break
     return fetched
 
 
@@ -177,7 +236,7 @@ def write_package(
 ) -> CollectSummary:
     """Write the fetched rows of a load and its ``parsed`` batches (covering ``pages`` pages in all) to its package,
     batch by batch as they come, releasing each batch's rows once written, and finish the package."""
-    summary = CollectSummary(load_id=plan.load_id)
+    summary = CollectSummary(load_id=plan.load_id, source=plan.source)
     with PackageWriter(warehouse.paths.packages, plan.load_id) as package:
         if fetched is not None:
             summary.list_pages, summary.not_modified = fetched.list_pages, fetched.not_modified
@@ -236,12 +295,19 @@ class LoadSteps:
     """The coarse stages of a load that a flow runs as tasks of its own; plain calls by default."""
 
     start: Callable[[Warehouse, LoadRequest], LoadPlan] = start_load
-    fetch: Callable[[Warehouse, LoadRequest, LoadPlan, LoadProgress], FetchedLoad] = fetch
+    fetch: Callable[[Crawl, LoadPlan, LoadProgress], FetchedLoad] = fetch
     commit: Callable[[Warehouse, str], LoadReport] = commit_load
     start_reprocess: Callable[[Warehouse, str | None, date | None], LoadPlan] = start_reprocess
     reprocess_jobs: Callable[[Warehouse, Mapping[str, Source], str | None, date | None], list[ParseJob]] = (
         reprocess_jobs
     )
+
+
+ALONE: AbstractContextManager[object] = nullcontext()  # the writer of a load that runs alone: no lock needed
+
+
+def _ignore(outcome: LoadOutcome) -> None:
+    """What to do with a committed package by default: nothing more."""
 
 
 def run_load(
@@ -251,13 +317,88 @@ def run_load(
     parse_map: ParseMap = parse_here,
     progress: LoadProgress = NO_PROGRESS,
     steps: LoadSteps = LoadSteps(),
+    writer: AbstractContextManager[object] = ALONE,
+    connections: threading.Semaphore | None = None,
+    on_commit: Callable[[LoadOutcome], None] = _ignore,
 ) -> LoadOutcome:
-    """One load of one source, from planning to commit."""
-    plan = steps.start(warehouse, request)
-    fetched = steps.fetch(warehouse, request, plan, progress)
-    parsed = parse_map(warehouse.paths.archive, parse_batches(fetched.jobs), fetched.window)
-    summary = write_package(warehouse, plan, parsed, pages=len(fetched.jobs), fetched=fetched, progress=progress)
-    return LoadOutcome(summary, steps.commit(warehouse, plan.load_id))
+    """One load of one source, from planning to commit: one package, or one per ``max_documents_per_package``
+    documents of a longer crawl, each committed (and handed to ``on_commit``) before the crawl goes on. Returns the
+    last package's outcome.
+
+    ``writer`` is held while the warehouse or a package is written (and while ``on_commit`` runs), so that the loads
+    of many sources at once have one writer; the network is never waited for while holding it. ``connections`` is
+    the run's cap on open connections.
+    """
+    with writer:
+        plan = steps.start(warehouse, request)
+    with open_crawl(warehouse, request, plan, connections) as crawl:
+        while True:
+            fetched = steps.fetch(crawl, plan, progress)
+            parsed = parse_map(warehouse.paths.archive, parse_batches(fetched.jobs), fetched.window)
+            with writer:
+                following = start_part(warehouse, request, plan) if fetched.more else None
+                summary = write_package(
+                    warehouse, plan, parsed, pages=len(fetched.jobs), fetched=fetched, progress=progress
+                )
+                outcome = LoadOutcome(summary, steps.commit(warehouse, plan.load_id))
+                on_commit(outcome)
+            if following is None:
+                return outcome
+            plan = following
+
+
+def run_sources(
+    warehouse: Warehouse,
+    requests: Sequence[LoadRequest],
+    *,
+    parse_map: ParseMap = parse_here,
+    progress: LoadProgress = NO_PROGRESS,
+    steps: LoadSteps = LoadSteps(),
+    sequential: bool = False,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
+    on_commit: Callable[[LoadOutcome], None] = _ignore,
+) -> Iterator[tuple[LoadRequest, Exception | None]]:
+    """The loads of ``requests``, every source's crawl in flight at once, each yielded as it settles with the
+    exception that ended it (None: every package committed). A failing source costs the others nothing.
+
+    The run holds at most ``max_connections`` connections open; each source keeps to its own politeness below that.
+    One writer at a time writes a package and commits it, as its source's fetched documents are parsed (parse_map
+    shares the task runner between every source's batches). ``sequential`` runs the loads one after the other, with
+    no cap but each source's own, as runs did before sources ran at once; a busy warehouse then ends the run.
+    """
+    writer = threading.Lock()
+
+    def load(request: LoadRequest, connections: threading.Semaphore | None) -> Exception | None:
+        try:
+            run_load(
+                warehouse,
+                request,
+                parse_map=parse_map,
+                progress=progress,
+                steps=steps,
+                writer=writer,
+                connections=connections,
+                on_commit=on_commit,
+            )
+        except Exception as exc:  # one source's failure must not cost the others their load
+            return exc
+        return None
+
+    if sequential:
+        for request in requests:
+            error = load(request, None)
+            yield request, error
+            if isinstance(error, WarehouseBusyError):
+                return  # the warehouse, not this source: every later load would wait for it too
+        return
+    connections = threading.BoundedSemaphore(max_connections)
+    with ThreadPoolExecutor(max_workers=max(len(requests), 1), thread_name_prefix="load") as pool:
+        # each thread runs in a copy of the caller's context: a flow's task runs and logger belong to its run
+        futures = {
+            pool.submit(contextvars.copy_context().run, load, request, connections): request for request in requests
+        }
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def run_reprocess(

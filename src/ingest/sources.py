@@ -75,6 +75,8 @@ class Source(BaseModel):
     max_list_pages: Annotated[int, Field(ge=1)] = 500
     max_links_per_list_page: Annotated[int, Field(ge=1)] = 1000  # articles read from one list page, the first ones
     max_articles_per_run: Annotated[int, Field(ge=1)] = 5000  # articles one run fetches; the rest wait for the next
+    # documents parsed into one load package: a longer crawl commits one package per this many and goes on
+    max_documents_per_package: Annotated[int, Field(ge=1)] = 300
     article_selector: str | None = None  # optional XPath/CSS override for article links on list pages
     next_page_selector: str | None = None  # optional XPath/CSS override for the next list page
     list_api: ListApi | None = None  # the column's data endpoint, named when it cannot be recognised from the page

@@ -70,23 +70,37 @@ class _Page:
 
 
 class _RequestLog:
-    """The site's request log, kept across restarts of the server (thread-safe)."""
+    """The site's request log, kept across restarts of the server (thread-safe), and the most requests it has held
+    at once between their arrival and their logging (the start of the response, or the dropped connection)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._records: list[RequestRecord] = []
+        self._waiting = 0
+        self._peak = 0
+
+    def arrive(self) -> None:
+        with self._lock:
+            self._waiting += 1
+            self._peak = max(self._peak, self._waiting)
 
     def append(self, record: RequestRecord) -> None:
         with self._lock:
             self._records.append(record)
+            self._waiting -= 1
 
     def records(self) -> list[RequestRecord]:
         with self._lock:
             return list(self._records)
 
+    def peak(self) -> int:
+        with self._lock:
+            return self._peak
+
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+            self._peak = self._waiting
 
 
 class _Pages:
@@ -251,6 +265,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._control()
             return
         self._arrived = arrived
+        self._server.log.arrive()
         try:
             if allowed:
                 self._respond(path, send_body)
@@ -556,6 +571,12 @@ class DemoSite:
     def requests(self) -> list[RequestRecord]:
         """Every request received so far (control requests excluded), in arrival order."""
         return self._log.records()
+
+    def most_requests_at_once(self) -> int:
+        """The most requests the site held at once, each from its arrival to the start of its response: a client
+        that keeps a connection open for each request in flight had at least this many open (since the last
+        reset)."""
+        return self._log.peak()
 
     def reset(self) -> None:
         """No faults and an empty request log."""

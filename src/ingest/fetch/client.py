@@ -17,7 +17,10 @@ every URL, successful or not:
   followed once; a 412 or a page that is only a cookie-setting script is a ``waf_challenge`` (:mod:`.waf`);
 * conditional requests: validators from an earlier fetch become If-None-Match/If-Modified-Since; a 304 comes
   back as a result with status 304 and no body;
-* archive: every response that has a status is written to the :class:`WarcArchive`, with its request.
+* archive: every response that has a status is written to the :class:`WarcArchive`, with its request;
+* a run's cap: given ``connections`` (a semaphore shared by every fetcher of a run), each request holds one of its
+  slots from connect to the end of its body, and no connection outlives its request, so the run never has more
+  connections open than the semaphore has slots, however many sources it crawls at once.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -120,7 +124,7 @@ class Fetcher:
     """Fetches URLs for one source; use as a context manager (it owns an HTTP connection pool).
 
     ``backoff_base`` is the first retry's maximum delay in seconds (doubling with each retry); ``transport`` is
-    passed to httpx, for tests or for a custom network stack.
+    passed to httpx, for tests or for a custom network stack; ``connections`` is the run's cap on open connections.
     """
 
     def __init__(
@@ -130,15 +134,21 @@ class Fetcher:
         *,
         transport: httpx.BaseTransport | None = None,
         backoff_base: float = 0.5,
+        connections: threading.Semaphore | None = None,
     ) -> None:
         self.source = source
         self._archive = archive
         self._backoff_base = backoff_base
+        self._connections: AbstractContextManager[object] = connections or nullcontext()
         self._limiter = RateLimiter(source.rate_limit)
         self._robots: dict[str, RobotsPolicy] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._robots_guard = threading.Lock()
-        limits = httpx.Limits(max_connections=source.max_concurrency, max_keepalive_connections=4)
+        # Under a run's cap an idle connection kept alive would hold a socket no slot accounts for: hundreds of
+        # sources would keep hundreds open. A new connection per request costs a handshake, small beside a host's
+        # politeness interval.
+        keepalive = 4 if connections is None else 0
+        limits = httpx.Limits(max_connections=source.max_concurrency, max_keepalive_connections=keepalive)
         self._client = httpx.Client(
             transport=transport or deadline_transport(limits, _proxy(source)),
             follow_redirects=False,
@@ -272,7 +282,8 @@ class Fetcher:
         host = urlsplit(target).hostname or ""
         for attempt_number in range(1, self.source.max_retries + 2):
             self._limiter.wait(host)
-            attempt = self._attempt(url, target, validators, max_body=max_body, cut=cut, form=form)
+            with self._connections:
+                attempt = self._attempt(url, target, validators, max_body=max_body, cut=cut, form=form)
             if not attempt.retryable or attempt_number == self.source.max_retries + 1:
                 return attempt, attempt_number
             time.sleep(self._retry_delay(attempt_number, attempt.retry_after))

@@ -63,6 +63,7 @@ class CrawlMemory:
     known: Mapping[str, KnownArticle]
     retry_lists: tuple[str, ...] = ()
     retry_articles: tuple[str, ...] = ()
+    resume: bool = False  # the latest crawl was cut short between two packages (warehouse/load/cut_crawl.sql)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +104,8 @@ class Warehouse:
         extractor_version: str,
         memory_of: str | None = None,
     ) -> CrawlMemory:
-        """Record a load as running (loads left running by a killed process become aborted); return the crawl
-        memory of the source ``memory_of`` (empty without one), read on the same connection."""
+        """Record a load as running; return the crawl memory of the source ``memory_of`` (empty without one), read
+        on the same connection."""
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
             with transaction(con):
                 run_sql(
@@ -120,10 +121,12 @@ class Warehouse:
                 return CrawlMemory(known={})
             known = _known(run_sql(con, "load/known_urls.sql", source=memory_of).fetchall())
             retries = run_sql(con, "load/retry_urls.sql", source=memory_of).fetchall()
+            cut = run_sql(con, "load/cut_crawl.sql", source=memory_of).fetchone()
         return CrawlMemory(
             known=known,
             retry_lists=tuple(url for url, role in retries if role == "list"),
             retry_articles=tuple(url for url, role in retries if role == "article"),
+            resume=bool(cut and cut[0]),
         )
 
     def known_articles(self, source: str) -> dict[str, KnownArticle]:
@@ -139,9 +142,10 @@ class Warehouse:
             return apply_package(con, self.paths.packages / load_id)
 
     def recover(self) -> list[LoadReport]:
-        """Apply complete packages that a killed run wrote but never committed, record the loads that gave up
-        waiting for the warehouse, and publish the snapshot if it lags (a run killed before publishing, or a
-        warehouse from before snapshots). Call only while holding the warehouse's run lock."""
+        """Apply complete packages that a killed run wrote but never committed, mark the loads it left running as
+        aborted, record the loads that gave up waiting for the warehouse, and publish the snapshot if it lags (a run
+        killed before publishing, or a warehouse from before snapshots). Call only while holding the warehouse's run
+        lock, before the run begins any load."""
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
             noted = self._record_failures(con)
             reports = [
@@ -149,6 +153,8 @@ class Warehouse:
                 for package in pending_packages(self.paths.packages)
                 if self._written_here(con, package)
             ]
+            with transaction(con):
+                run_sql(con, "load/abort_running.sql")
             if noted or is_stale(con):
                 publish(con)
         return reports

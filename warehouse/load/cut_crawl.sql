@@ -1,0 +1,24 @@
+-- Whether the source's latest crawl stopped between two of its packages: a package after the first (its load's
+-- parameters name the load it continues) was begun and never committed, and no crawl of the source has ended
+-- since. Such a crawl committed some list pages' articles and not the pages after them; the next scheduled run
+-- must page on past known articles to reach them (ingest.pipeline, resume).
+WITH ends AS (
+    -- a committed load that no later package continues: a crawl that ran to its end (a load recorded as failed
+    -- because the warehouse was busy has no parameters and crawled nothing)
+    SELECT l.started_at, false AS cut
+    FROM load_log AS l
+    WHERE l.source = $source
+      AND l.finished_at IS NOT NULL
+      AND l.parameters IS NOT NULL
+      AND NOT EXISTS (
+          SELECT 1 FROM load_log AS n WHERE json_extract_string(n.parameters, '$.continues') = l.load_id
+      )
+    UNION ALL
+    -- a continuing package that never committed: a crawl cut short between packages
+    SELECT started_at, true AS cut
+    FROM load_log
+    WHERE source = $source
+      AND json_extract_string(parameters, '$.continues') IS NOT NULL
+      AND finished_at IS NULL
+)
+SELECT coalesce(arg_max(cut, started_at), false) FROM ends;
