@@ -184,7 +184,7 @@ def source_entry(discovery: Discovery, *, name: str, rate_limit: float, allow_pr
         f"# {discovery.site_name} ({discovery.url}), {discovery.pages_read} pages read",
         "[[sources]]",
         f"name = {_toml(name)}",
-        f"region = {_toml(discovery.region)}  # from the site's name, {discovery.site_name}",
+        *_region_lines(discovery),
         "start_urls = [",
         *listed,
         "]",
@@ -200,6 +200,12 @@ def source_entry(discovery: Discovery, *, name: str, rate_limit: float, allow_pr
         first = exc.errors()[0]
         raise OnboardError(f"the entry would not load: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
     return entry
+
+
+def _region_lines(discovery: Discovery) -> list[str]:
+    """The entry's region keys, in one place: the region's code joins its name here once regions resolve to codes
+    (ingest.regions, issue 14)."""
+    return [f"region = {_toml(discovery.region)}  # from the site's name, {discovery.site_name}"]
 
 
 def discover_portal(
