@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from ingest.cli import app
 from ingest.demo_site import DemoSite, Template, default_articles
 from ingest.demo_site.content import TRS_NEWS
-from ingest.onboard import site_region, source_name
+from ingest.onboard import linked_pages, site_region, source_name
 from ingest.sources import load_sources
 
 runner = CliRunner()
@@ -124,3 +124,24 @@ def test_an_ingest_run_with_the_discovered_entries_loads_both_portals_reports(
         if article.column.name in columns and not article.upcoming
     }
     assert loaded == expected
+
+
+def test_links_naming_a_wanted_column_come_first_and_articles_and_other_hosts_never() -> None:
+    home = """<html><body>
+    <ul class="nav"><li><a href="/zwgk/">政务公开</a></li><li><a href="javascript:void(0)">无障碍</a></li></ul>
+    <div class="block"><h2>统计公报</h2><a class="more" href="/tjgb/index.html">更多&gt;&gt;</a>
+    <ul><li><a href="/tjgb/202305/t20230526_1.html">2022年统计公报</a><span>2023-05-26</span></li></ul></div>
+    <a href="/xwzx/list.html">新闻</a><a href="http://other.example/zfgzbg/">政府工作报告</a>
+    <a href="/zfgzbg/">政府工作报告</a>
+    </body></html>"""
+    links = linked_pages(home, "http://portal.example/")
+    assert [(link.url, link.label) for link in links] == [
+        ("http://portal.example/tjgb/index.html", "统计公报"),  # a 更多>> link takes the heading beside it
+        ("http://portal.example/zfgzbg/", "政府工作报告"),
+        ("http://portal.example/xwzx/list.html", "新闻"),  # list-shaped before the rest
+        ("http://portal.example/zwgk/", "政务公开"),
+    ]
+    assert [link.url for link in linked_pages(home, "http://portal.example/", only_kinds=True)] == [
+        "http://portal.example/tjgb/index.html",
+        "http://portal.example/zfgzbg/",
+    ]

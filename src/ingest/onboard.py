@@ -71,7 +71,9 @@ class Discovery:
 
 
 @dataclass(frozen=True, slots=True)
-class _Link:
+class PageLink:
+    """A page a portal links to, and what the link calls it."""
+
     url: str
     label: str  # the link's text, or for a 更多>> link the heading beside it
 
@@ -102,7 +104,7 @@ def kind_of(*names: str) -> str | None:
     return None
 
 
-def linked_pages(html: str, url: str, *, only_kinds: bool = False) -> list[_Link]:
+def linked_pages(html: str, url: str, *, only_kinds: bool = False) -> list[PageLink]:
     """The same-host pages ``html`` links to that are not articles: the links naming a kind first, then list-shaped
     ones, then the rest; with ``only_kinds`` just the first."""
     root = _parse(html)
@@ -126,9 +128,9 @@ def linked_pages(html: str, url: str, *, only_kinds: bool = False) -> list[_Link
             label = _text(beside) if beside is not None else label
         if not found.get(target):
             found[target] = label
-    links = [_Link(target, label) for target, label in found.items()]
+    links = [PageLink(target, label) for target, label in found.items()]
 
-    def rank(link: _Link) -> int:
+    def rank(link: PageLink) -> int:
         if kind_of(link.label) is not None:
             return 0
         return 1 if LIST_FILE.search(urlsplit(link.url).path) else 2
