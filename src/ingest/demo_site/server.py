@@ -577,7 +577,10 @@ class DemoSite:
             hint = "pass another port (0 picks a free one)" if error.errno == errno.EADDRINUSE else "check host"
             raise DemoSiteError(f"cannot listen on {host}:{port}: {error.strerror}; {hint}") from None
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": self._poll_interval}, name="demo-site", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": self._poll_interval},
+            name="demo-site",
+            daemon=True,
         )
         self._thread.start()
         return self.base_url
