@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval bench bench-hostile clean
+.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval bench bench-hostile bench-national clean
 
 setup: $(VENV)/.synced system-packages
 
@@ -66,6 +66,15 @@ bench: setup
 # Issue 19's hostile run: every hostile mode of one demo site beside a good one; writes bench/results/hostile.json.
 bench-hostile: setup
 	$(VENV)/bin/python -m bench.hostile
+
+# Issue 14's national run: SITES portals on loopback (300 by default; SITES=20 for a quick look), each at 2 requests/s,
+# backfilled, run again unchanged, and backfilled one after another; writes bench/results/national.json. The view
+# latencies at 100,000 documents are merged into it by bench.view_scale, where that module exists.
+SITES ?= 300
+bench-national: setup
+	$(VENV)/bin/python -m bench.national --sites $(SITES)
+	if [ -f bench/view_scale.py ]; then \
+		$(VENV)/bin/python -m bench.view_scale --documents 100000 --merge-into bench/results/national.json; fi
 
 clean:
 	rm -rf $(VENV) .uv .prefect .pytest_cache .mypy_cache .ruff_cache

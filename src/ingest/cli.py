@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import logging
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -281,6 +282,35 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
         result = run_query(con, example)
         _print_table(result.columns, result.rows)
     console.print(f'\nQuery it yourself: .venv/bin/ingest sql --db {db} "SELECT * FROM documents_current"')
+
+
+sources_app = typer.Typer(help="Onboard sites: find a portal's report columns.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("discover")
+@user_errors
+def sources_discover(
+    url: Annotated[str, typer.Argument(help="The portal's home page, e.g. https://www.yanbian.gov.cn/.")],
+    name: Annotated[str | None, typer.Option(help="The source's name.", show_default="from the host")] = None,
+    region: Annotated[str | None, typer.Option(help="The region, when the site does not name it.")] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Read a site on a loopback or private address (a local copy).")
+    ] = False,
+    rate_limit: Annotated[float, typer.Option(help="Requests per second, while discovering and in the entry.")] = 2.0,
+    timeout: Annotated[float, typer.Option(help="Seconds for each page.")] = 15.0,
+) -> None:
+    """Read a portal's home page and the column pages it links to; print a [[sources]] entry for its columns of
+    government work reports, statistical bulletins and interpretations."""
+    from ingest.onboard import discover_portal, source_entry, source_name
+
+    if rate_limit <= 0 or timeout <= 0:
+        raise IngestError("--rate-limit and --timeout must be positive")
+    # a robots.txt the portal does not serve is logged by the fetcher and then said again in the one-line error
+    logging.getLogger("ingest.fetch").setLevel(logging.ERROR)
+    found = discover_portal(url, allow_private=allow_private, rate_limit=rate_limit, timeout=timeout, region=region)
+    entry = source_entry(found, name=name or source_name(url), rate_limit=rate_limit, allow_private=allow_private)
+    sys.stdout.write(entry)
 
 
 @app.command("demo-site")

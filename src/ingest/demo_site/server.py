@@ -523,7 +523,10 @@ class DemoSite:
         template: Template = "trs",
         articles: Sequence[DemoArticle] | None = None,
         page_size: int = 2,
+        poll_interval: float = 0.05,
     ) -> None:
+        """``poll_interval``: how often the idle server wakes to see whether it should stop (and how long ``stop``
+        may wait); hundreds of sites in one process want it longer, so that idle polling costs them no CPU."""
         if template not in TEMPLATES:
             raise DemoSiteError(f"unknown template {template!r}; use one of {', '.join(TEMPLATES)}")
         chosen = list(default_articles(template) if articles is None else articles)
@@ -539,6 +542,7 @@ class DemoSite:
         self._pages = _Pages(template, chosen, page_size)
         self._log = _RequestLog()
         self._address = (host, port)
+        self._poll_interval = poll_interval
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.faults: Faults = self._pages.faults
@@ -594,7 +598,10 @@ class DemoSite:
             hint = "pass another port (0 picks a free one)" if error.errno == errno.EADDRINUSE else "check host"
             raise DemoSiteError(f"cannot listen on {host}:{port}: {error.strerror}; {hint}") from None
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="demo-site", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": self._poll_interval},
+            name="demo-site",
+            daemon=True,
         )
         self._thread.start()
         return self.base_url

@@ -1,0 +1,312 @@
+"""Issue 14's national benchmark: hundreds of prefecture portals at once, at the politeness real ones get.
+
+    python -m bench.national [--sites 300] [--seed 14]
+
+Serves ``--sites`` demo sites in this process (both templates, 10–40 documents each, 2 to 20 articles a list
+page, one site in :data:`FAULTY_EVERY` misbehaving), each on its own loopback address: politeness is per host
+*name* (ingest.fetch.politeness keys its spacing by ``urlsplit(url).hostname``), so sites that shared 127.0.0.1 on
+other ports would share one host's rate. Every source asks for 2 requests/s. Then, as a user would, with
+`ingest run` (its own temporary Prefect server included):
+
+* the backfill: a first run over an empty warehouse;
+* a no-change run over the same warehouse;
+* the backfill again, sources one after another (``ingest run --sequential`` when the CLI offers the flag; a
+  CLI without it runs sources one after another anyway), into a second warehouse; both warehouses' sorted table
+  contents (tests.reference.table_contents) must be equal.
+
+Each run is measured as a process tree: wall time, CPU time (the run and every descendant it waited for, the
+Prefect server included) and peak resident memory (bench.hostile.TreeMemory). A run's floor is what politeness
+alone costs: the requests the busiest site received during it (counted by the site) divided by the rate.
+Writes bench/results/national.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tests.reference import table_contents
+
+from bench.hostile import TreeMemory
+from bench.mirror import build_mirror, write_sources
+from ingest.demo_site import DemoArticle, DemoSite, Fault, Template
+from ingest.load.warehouse import connect
+from ingest.project import PREFECT_DEFAULTS, PROJECT_ROOT
+from ingest.sources import Source
+
+RESULTS = PROJECT_ROOT / "bench" / "results" / "national.json"
+RATE_LIMIT = 2.0  # requests per second per site, the default of a source
+DOCUMENTS = (10, 40)
+PAGE_SIZES = (2, 3, 5, 8, 10, 15, 20)  # articles per list page: 1 to 20 list pages a column
+FAULTY_EVERY = 20  # one site in 20 misbehaves, the first at index 10: a run of 20 sites has one
+SERVER_POLL_S = 1.0  # an idle site wakes once a second, so 300 of them cost this process almost no CPU
+DOCUMENTS_SQL = "SELECT count(*) FROM documents_current"
+
+
+@dataclass(frozen=True, slots=True)
+class NationalSite:
+    """One portal of the benchmark: what it serves, where, and how it misbehaves."""
+
+    name: str
+    region: str
+    template: Template
+    articles: tuple[DemoArticle, ...]
+    page_size: int
+    host: str
+    faults: tuple[Fault, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One measured `ingest run`."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    returncode: int
+    output: str
+    requests: dict[str, int]  # per site: requests it received during the run
+
+    @property
+    def floor_s(self) -> float:
+        return politeness_floor(self.requests, RATE_LIMIT)
+
+
+def plan_sites(count: int, *, seed: int = 14) -> list[NationalSite]:
+    """``count`` sites alternating between the two templates, the same for the same seed."""
+    if count < 1:
+        raise ValueError(f"the benchmark needs at least one site, got {count}")
+    rng = random.Random(seed)
+    sites = []
+    for index in range(count):
+        template: Template = "trs" if index % 2 == 0 else "second"
+        documents = rng.randint(*DOCUMENTS)
+        # the mirror splits its pages between the two templates: twice the documents, of which this template's half
+        mirror = next(s for s in build_mirror(2 * documents, seed=seed * 100_000 + index) if s.template == template)
+        sites.append(
+            NationalSite(
+                name=f"site-{index:03d}",
+                region=mirror.region,
+                template=template,
+                articles=mirror.articles,
+                page_size=rng.choice(PAGE_SIZES),
+                host=loopback_address(index),
+                faults=site_faults(index, mirror.articles),
+            )
+        )
+    return sites
+
+
+def loopback_address(index: int) -> str:
+    """The ``index``-th site's address in 127.77.0.0/16 (all of 127/8 is loopback on Linux)."""
+    if not 0 <= index < 254 * 256:
+        raise ValueError(f"site index {index} does not fit in 127.77.0.0/16")
+    return f"127.77.{index // 254}.{index % 254 + 1}"
+
+
+def site_faults(index: int, articles: Sequence[DemoArticle]) -> tuple[Fault, ...]:
+    """One site in :data:`FAULTY_EVERY` misbehaves, in turn: errors that retries get past, and one that they do not.
+
+    Each fault is armed afresh before every run, so that each run meets the same ones."""
+    if index % FAULTY_EVERY != FAULTY_EVERY // 2 or not articles:
+        return ()
+    article = articles[len(articles) // 2].path
+    kinds = (
+        Fault("status", article, status=503, times=2),  # two 503s, then the page: loaded on the third attempt
+        Fault("drop", article, times=1),  # a dropped connection, then the page
+        Fault("status", article, status=404),  # gone for good: a failure the run reports
+        Fault("delay", "*", seconds=0.3, times=5),  # a slow start
+    )
+    return (kinds[(index // FAULTY_EVERY) % len(kinds)],)
+
+
+def politeness_floor(requests: Mapping[str, int], rate: float) -> float:
+    """What politeness alone costs a run: the busiest host's requests divided by the rate each host allows."""
+    return max(requests.values(), default=0) / rate
+
+
+def serve(stack: ExitStack, sites: Sequence[NationalSite]) -> list[DemoSite]:
+    """Start every site (in parallel: each waits for its listener) and stop them all when ``stack`` closes."""
+
+    def start(site: NationalSite) -> DemoSite:
+        demo = DemoSite(
+            host=site.host,
+            template=site.template,
+            articles=site.articles,
+            page_size=site.page_size,
+            poll_interval=SERVER_POLL_S,
+        )
+        demo.start()
+        return demo
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        demos = list(pool.map(start, sites))
+
+    def stop() -> None:
+        with ThreadPoolExecutor(max_workers=len(demos)) as pool:  # each stop waits up to a poll interval
+            list(pool.map(DemoSite.stop, demos))
+
+    stack.callback(stop)
+    return demos
+
+
+def arm(demos: Sequence[DemoSite], sites: Sequence[NationalSite]) -> None:
+    """An empty request log and the sites' faults, as at the start of every run."""
+    for demo, site in zip(demos, sites, strict=True):
+        demo.reset()
+        for fault in site.faults:
+            demo.faults.add(fault)
+
+
+def offers_sequential() -> bool:
+    """Whether this checkout's `ingest run` has ``--sequential`` (sources run concurrently by default)."""
+    shown = subprocess.run(
+        [_ingest(), "run", "--help"], cwd=PROJECT_ROOT, capture_output=True, text=True, env=_environment(None)
+    )
+    return "--sequential" in shown.stdout
+
+
+def measure(
+    command: Sequence[str], env: dict[str, str], output: Path, demos: Sequence[DemoSite], sites: Sequence[NationalSite]
+) -> Run:
+    """Run ``command`` with the sites armed afresh; its wall time, CPU time and peak memory as a process tree."""
+    arm(demos, sites)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    with output.open("w+", encoding="utf-8") as log:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        with TreeMemory(process.pid) as memory:
+            returncode = process.wait()
+        wall = time.perf_counter() - started
+        log.seek(0)
+        text = log.read()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    requests = {site.name: len(demo.requests()) for site, demo in zip(sites, demos, strict=True)}
+    return Run(wall, cpu, memory.peak_bytes / 2**20, returncode, text, requests)
+
+
+def run_national(sites: Sequence[NationalSite], root: Path) -> dict[str, Any]:
+    """Serve ``sites``, measure the three runs and Prefect's start-up, and return the results."""
+    with ExitStack() as stack:
+        _log(f"serving {len(sites)} sites")
+        demos = serve(stack, sites)
+        sources = [
+            Source(
+                name=site.name,
+                region=site.region,
+                start_urls=demo.list_urls,
+                allow_private=True,
+                rate_limit=RATE_LIMIT,
+            )
+            for site, demo in zip(sites, demos, strict=True)
+        ]
+        sources_file = root / "sources.toml"
+        write_sources(sources_file, sources)
+        env = _environment(root / "prefect")
+        trivial = [sys.executable, "-m", "bench.child", "trivial-flow"]
+        _log("warming up Prefect (its first start creates its database)")
+        measure(trivial, env, root / "warm-up.txt", demos, sites)
+        startup = measure(trivial, env, root / "startup.txt", demos, sites)
+        sequential_flag = offers_sequential()
+
+        def ingest_run(db: Path, *extra: str) -> list[str]:
+            return [_ingest(), "run", "--sources", str(sources_file), "--db", str(db), *extra]
+
+        concurrent_db, sequential_db = root / "concurrent" / "reports.duckdb", root / "sequential" / "reports.duckdb"
+        _log("backfill: the first run, over an empty warehouse")
+        backfill = measure(ingest_run(concurrent_db), env, root / "backfill.txt", demos, sites)
+        after_backfill = root / "after-backfill.duckdb"
+        for suffix in ("", ".wal"):  # the no-change run adds its own loads to the log: keep the backfill's
+            if concurrent_db.with_name(concurrent_db.name + suffix).exists():
+                shutil.copyfile(concurrent_db.with_name(concurrent_db.name + suffix), f"{after_backfill}{suffix}")
+        _log("no-change run")
+        noop = measure(ingest_run(concurrent_db), env, root / "noop.txt", demos, sites)
+        _log("backfill again, sources one after another")
+        flag = ["--sequential"] if sequential_flag else []
+        sequential = measure(ingest_run(sequential_db, *flag), env, root / "sequential.txt", demos, sites)
+    runs = {"backfill": backfill, "noop": noop, "sequential_backfill": sequential, "prefect_startup": startup}
+    failed = {name: run.output.strip().splitlines()[-5:] for name, run in runs.items() if run.returncode != 0}
+    if failed:
+        raise SystemExit(f"bench.national: a run failed: {json.dumps(failed, ensure_ascii=False, indent=2)}")
+    with connect(after_backfill, read_only=True) as con:
+        documents = int((con.execute(DOCUMENTS_SQL).fetchone() or (0,))[0])
+    rows_equal = table_contents(after_backfill, {}) == table_contents(sequential_db, {})
+    return {
+        "measured_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "sources": len(sites),
+        "documents": documents,
+        "faulty_sources": sum(1 for site in sites if site.faults),
+        "rate_limit": RATE_LIMIT,
+        "backfill_wall_s": round(backfill.wall_s, 2),
+        "backfill_cpu_s": round(backfill.cpu_s, 2),
+        "backfill_floor_s": round(backfill.floor_s, 2),
+        "backfill_requests": sum(backfill.requests.values()),
+        "sequential_backfill_wall_s": round(sequential.wall_s, 2),
+        "sequential_flag": sequential_flag,  # False: this CLI has no --sequential and runs sources one by one
+        "backfill_speedup": round(sequential.wall_s / backfill.wall_s, 2),
+        "noop_wall_s": round(noop.wall_s, 2),
+        "noop_cpu_s": round(noop.cpu_s, 2),
+        "noop_floor_s": round(noop.floor_s, 2),
+        "noop_requests": sum(noop.requests.values()),
+        "prefect_startup_s": round(startup.wall_s, 2),
+        "noop_beyond_startup_s": round(noop.wall_s - startup.wall_s, 2),
+        "peak_rss_mb": round(max(backfill.peak_rss_mb, noop.peak_rss_mb, sequential.peak_rss_mb), 1),
+        "peak_rss_mb_by_run": {name: round(run.peak_rss_mb, 1) for name, run in runs.items()},
+        "rows_equal_to_sequential": rows_equal,
+        "done": {  # issue 14's Done-when for the runs
+            "noop_within_2x_floor_past_startup": noop.wall_s - startup.wall_s <= 2 * noop.floor_s,
+            "backfill_5x_faster_than_sequential": sequential.wall_s >= 5 * backfill.wall_s,
+            "rows_equal_to_sequential": rows_equal,
+        },
+    }
+
+
+def _ingest() -> str:
+    return str(Path(sys.executable).parent / "ingest")
+
+
+def _environment(prefect_home: Path | None) -> dict[str, str]:
+    """The runs' environment: Prefect's temporary server with its own home, never a configured API."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_API_")}
+    return env | PREFECT_DEFAULTS | ({"PREFECT_HOME": str(prefect_home)} if prefect_home else {})
+
+
+def _log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.national", description=__doc__.split("\n")[0])
+    parser.add_argument("--sites", type=int, default=300, help="how many portals to serve (default 300)")
+    parser.add_argument("--seed", type=int, default=14, help="the same seed serves the same sites")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON results")
+    args = parser.parse_args(argv)
+    if args.sites < 1:
+        parser.error("--sites must be at least 1")
+    _log(f"building {args.sites} sites")
+    sites = plan_sites(args.sites, seed=args.seed)
+    with tempfile.TemporaryDirectory(prefix="bench-national-") as tmp:
+        results = run_national(sites, Path(tmp))
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
