@@ -77,16 +77,14 @@ def parse_task_name(source: str, batch: int, batches: int) -> str:
 
 
 class OneLineUserErrors(logging.Filter):
-    """Drops the traceback from Prefect's "Task run failed" record when the exception is an IngestError.
+    """Drops Prefect's "Task run failed with exception" record, traceback and all, when the exception is an
+    IngestError: the task's "Finished in state Failed(...)" line that follows says the same in one line.
 
     An IngestError is a user's or the environment's matter (a warehouse another process holds, a bad --db), said
-    in one line by design; the traceback of where a task raised it only buries that line. Bugs keep theirs."""
+    in one line by design; a traceback of where a task raised it only buries that line. Bugs keep theirs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], IngestError):
-            record.exc_info = None
-            record.exc_text = None
-        return True
+        return not (record.exc_info and isinstance(record.exc_info[1], IngestError))
 
 
 def _day(value: object) -> date:
