@@ -71,25 +71,22 @@ def test_a_run_with_a_failed_request_is_named_and_warned_apart_from_a_clean_one(
     from flows.ingest_flows import backfill
 
     sources = sources_file_for(tmp_path / "sources.toml", demo_site, max_retries=1)
-    demo_site.faults.add(Fault(kind="status", path=REPORT_2008))  # HTTP 500, every time
-    with prefect_lines() as lines:
-        partly = backfill(
+
+    def run_backfill(since: date, db: str) -> object:
+        return backfill(
             source="demo",
-            since=date(2008, 1, 1),
+            since=since,
             until=date(2022, 12, 31),
             sources_file=str(sources),
-            db=str(tmp_path / "w.duckdb"),
+            db=str(tmp_path / db),
             return_state=True,
         )
+
+    demo_site.faults.add(Fault(kind="status", path=REPORT_2008))  # HTTP 500, every time
+    with prefect_lines() as lines:
+        partly = run_backfill(date(2008, 1, 1), "w.duckdb")
     demo_site.faults.clear()
-    clean = backfill(
-        source="demo",
-        since=date(2022, 1, 1),
-        until=date(2022, 12, 31),
-        sources_file=str(sources),
-        db=str(tmp_path / "clean.duckdb"),
-        return_state=True,
-    )
+    clean = run_backfill(date(2022, 1, 1), "clean.duckdb")
 
     partly_run, clean_run = flow_run_of(partly), flow_run_of(clean)
     assert partly_run.state is not None and clean_run.state is not None
