@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -65,14 +66,14 @@ def flow_run_of(state: object) -> FlowRun:
     return run
 
 
-def test_a_run_with_a_failed_request_is_named_and_warned_apart_from_a_clean_one(
-    tmp_path: Path, demo_site: DemoSite
-) -> None:
+def partly_failed_and_clean(tmp_path: Path, site: DemoSite) -> tuple[Any, Any, Lines]:
+    """Two backfills of the demo site, each into a warehouse of its own: one over 2008-2022 with the 2008 report
+    answering HTTP 500, then a clean one over 2022; their states, and what Prefect logged during the first."""
     from flows.ingest_flows import backfill
 
-    sources = sources_file_for(tmp_path / "sources.toml", demo_site, max_retries=1)
+    sources = sources_file_for(tmp_path / "sources.toml", site, max_retries=1)
 
-    def run_backfill(since: date, db: str) -> object:
+    def run_backfill(since: date, db: str) -> Any:
         return backfill(
             source="demo",
             since=since,
@@ -82,12 +83,17 @@ def test_a_run_with_a_failed_request_is_named_and_warned_apart_from_a_clean_one(
             return_state=True,
         )
 
-    demo_site.faults.add(Fault(kind="status", path=REPORT_2008))  # HTTP 500, every time
+    site.faults.add(Fault(kind="status", path=REPORT_2008))  # HTTP 500, every time
     with prefect_lines() as lines:
         partly = run_backfill(date(2008, 1, 1), "w.duckdb")
-    demo_site.faults.clear()
-    clean = run_backfill(date(2022, 1, 1), "clean.duckdb")
+    site.faults.clear()
+    return partly, run_backfill(date(2022, 1, 1), "clean.duckdb"), lines
 
+
+def test_a_run_with_a_failed_request_is_named_and_warned_apart_from_a_clean_one(
+    tmp_path: Path, demo_site: DemoSite
+) -> None:
+    partly, clean, lines = partly_failed_and_clean(tmp_path, demo_site)
     partly_run, clean_run = flow_run_of(partly), flow_run_of(clean)
     assert partly_run.state is not None and clean_run.state is not None
     assert (partly_run.state.type, partly_run.state.name) == (clean_run.state.type, "Completed with failures")

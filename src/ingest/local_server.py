@@ -200,13 +200,9 @@ def _say(line: str) -> None:
 def supervise(directory: Path, port: int) -> int:
     """Run `prefect server start` on loopback and stop it on SIGTERM, or once idle with no command using it."""
     idle_after = float(os.environ.get("INGEST_SERVER_IDLE_SECONDS") or IDLE_SECONDS)
-    home = directory / "home"
-    # The project's batching for temporary servers would make a long-running one record task runs only as it stops.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_SERVER_SERVICES_", "PREFECT_API_"))}
-    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     server = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
+        env=server_environment(directory / "home", port),
         stdin=subprocess.DEVNULL,
     )
     stopping: list[int] = []
@@ -232,6 +228,15 @@ def supervise(directory: Path, port: int) -> int:
         if idle is not None:
             idle.close()  # a command that waited for users.lock goes on, finds no server and starts one
     return 0
+
+
+def server_environment(home: Path, port: int) -> dict[str, str]:
+    """The environment of a long-running `prefect server start` on loopback ``port``, its state in ``home``."""
+    # The project's batching for temporary servers would make a long-running one record task runs only as it stops.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_SERVER_SERVICES_", "PREFECT_API_"))}
+    env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env["PREFECT_UI_API_URL"] = f"http://127.0.0.1:{port}/api"  # else the UI calls port 4200's API
+    return env
 
 
 def _idle(directory: Path, idle_after: float) -> IO[str] | None:
