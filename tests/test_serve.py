@@ -224,7 +224,6 @@ def test_a_partly_failed_run_completes_and_names_its_failures(served: Served) ->
 def test_the_runs_so_far_logged_no_error(served: Served) -> None:
     output = served.log.read_text(encoding="utf-8", errors="replace")
     assert output.count("Finished in state Completed(") >= 3  # two scheduled runs, the clean backfill
-    assert output.count("Finished in state Completed with failures(") == 1  # the partly failed backfill
     assert "WARNING" in output and "1 failed with server_error" in output
     assert "Traceback" not in output
     assert not [line for line in output.splitlines() if "ERROR" in line]
