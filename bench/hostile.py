@@ -131,6 +131,8 @@ def run_hostile(root: Path) -> dict[str, Any]:
             wall_s = time.perf_counter() - started
             output.seek(0)
             text = output.read()
+        # the local Prefect server the run started (ingest.local_server) lives in this temporary directory
+        subprocess.run([command[0], "server", "stop"], env=env, capture_output=True, timeout=120, check=False)
         with connect(db, read_only=True) as con:
             good_rows = list(con.execute(GOOD_ROWS_SQL).fetchone() or ())
             reasons = {str(url): reason for url, reason in con.execute(REASONS_SQL).fetchall()}

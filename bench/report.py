@@ -161,6 +161,14 @@ def _end_to_end(results: Mapping[str, Any]) -> str:
         ("Prefect start-up (a trivial flow, whole process)", f"{results['prefect_startup_s']:.1f} s"),
         ("the `ingest` flow over the unchanged mirror (whole process)", f"{results['flow_noop_s']:.1f} s"),
         (
+            "a no-change `ingest run`, the whole command, local Prefect server warm (goal: < 5 s)",
+            f"{results['cli_noop_s']:.1f} s",
+        ),
+        (
+            "a first `ingest demo`, the whole command, local Prefect server warm (goal: < 15 s)",
+            f"{results['cli_demo_s']:.1f} s",
+        ),
+        (
             "the same load as the `ingest` flow, into its own warehouse (whole process)",
             f"{results['flow_load_s']:.1f} s, peak RSS {results['flow_load_peak_rss_mb']:.0f} MB",
         ),

@@ -120,6 +120,7 @@ def run_benchmark(settings: Settings) -> dict[str, Any]:
             runs.append(_e2e_run(root / f"run{number}", sources_file, env, settings.view_repeats))
         results = _summarise(settings, extraction, runs)
         last_run = root / f"run{settings.e2e_runs - 1}"
+        results |= _cli_times(last_run / "reports.duckdb", root / "demo.duckdb", sources_file, env)
         if settings.keep is not None:
             shutil.copytree(last_run, settings.keep, dirs_exist_ok=True)
         profiles = _profiles(results, root, last_run, sources_file, env, extraction_profile)
@@ -191,6 +192,30 @@ def _e2e_run(root: Path, sources_file: Path, env: dict[str, str], view_repeats: 
         "view_all_columns_ms": views.all_columns,
         "analyst_query_ms": views.analyst,
     }
+
+
+def _cli_times(db: Path, demo_db: Path, sources_file: Path, env: dict[str, str]) -> dict[str, float]:
+    """Issue 17's whole-process times, as a user sees them: a no-change `ingest run` over the mirror and a first
+    `ingest demo`, both with the local Prefect server warm (the first command, untimed, starts it)."""
+    ingest = str(Path(sys.executable).with_name("ingest"))
+
+    def timed(*arguments: str) -> float:
+        started = time.perf_counter()
+        completed = subprocess.run(
+            [ingest, *arguments], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT
+        )
+        if completed.returncode != 0:
+            tail = "\n".join(completed.stderr.strip().splitlines()[-5:])
+            raise BenchError(f"ingest {arguments[0]} exited with {completed.returncode}:\n{tail}")
+        return time.perf_counter() - started
+
+    run = ["run", "--sources", str(sources_file), "--db", str(db)]
+    _log("the command line: a no-change `ingest run` and `ingest demo` on a warm local Prefect server")
+    try:
+        timed(*run)  # starts the local server
+        return {"cli_noop_s": timed(*run), "cli_demo_s": timed("demo", "--db", str(demo_db))}
+    finally:
+        subprocess.run([ingest, "server", "stop"], env=env, capture_output=True, timeout=CHILD_TIMEOUT, check=False)
 
 
 def _summarise(settings: Settings, extraction: ExtractionTimes, runs: list[dict[str, Any]]) -> dict[str, Any]:

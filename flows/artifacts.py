@@ -1,7 +1,14 @@
-"""What a load leaves on the Prefect server: artifacts, and the final state of its flow run."""
+"""What a load leaves on the Prefect server: artifacts, warnings, and the final state of its flow run.
+
+Artifact keys are stable per source and kind (``yanbian-summary``), so that Prefect keeps each one's history across
+loads; a table with no rows is not published. A run whose requests partly failed ends Completed under a name of
+its own, so that it stands out from the clean ones in the runs list.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Mapping
 
 from prefect import State
@@ -12,44 +19,49 @@ from ingest.diff import render
 from ingest.failures import HINTS, Failure, FailureKind, count_by_kind, summarise_failures
 from ingest.load.apply import LoadReport
 from ingest.load.store import Warehouse
-from ingest.pipeline import CollectSummary, LoadOutcome
+from ingest.pipeline import CollectSummary, LoadOutcome, source_of_load
+
+COMPLETED_WITH_FAILURES = "Completed with failures"
 
 
-def artifact_key(kind: str, load_id: str) -> str:
-    """``summary-20260122t060000z-yanbian-1a2b3c``: artifact keys allow lowercase letters, digits and dashes."""
-    return f"{kind}-{load_id.lower().replace('_', '-')}"[:64].rstrip("-")
+def artifact_key(source: str, kind: str) -> str:
+    """``yanbian-summary``: artifact keys allow lowercase letters, digits and dashes only."""
+    return re.sub(r"[^a-z0-9]+", "-", f"{source}-{kind}".lower()).strip("-")
 
 
 def publish_load(warehouse: Warehouse, outcome: LoadOutcome) -> None:
     """A load's artifacts: its new and changed documents, what changed in the changed ones, its summary and, when
     requests failed, the failures."""
     report = outcome.report
-    create_table_artifact(
-        key=artifact_key("documents", report.load_id),
-        table=[
-            {
-                "change": "new" if row["is_new"] else "changed",
-                "title": row["title"] or "",
-                "published": row["published_at"].date().isoformat() if row["published_at"] else "",
-                "url": row["url"],
-            }
-            for row in warehouse.load_changes(report.load_id)
-        ],
-        description=f"New and changed documents of load {report.load_id}",
-    )
+    source = source_of_load(report.load_id)
+    documents = [
+        {
+            "change": "new" if row["is_new"] else "changed",
+            "title": row["title"] or "",
+            "published": row["published_at"].date().isoformat() if row["published_at"] else "",
+            "url": row["url"],
+        }
+        for row in warehouse.load_changes(report.load_id)
+    ]
+    if documents:
+        create_table_artifact(
+            key=artifact_key(source, "documents"),
+            table=documents,
+            description=f"New and changed documents of load {report.load_id}",
+        )
     diffs = warehouse.load_diffs(report.load_id)
     if diffs:
         create_markdown_artifact(
-            key=artifact_key("changes", report.load_id),
+            key=artifact_key(source, "changes"),
             markdown="\n".join(render(diff) for diff in diffs),
             description=f"What changed in the documents load {report.load_id} changed (as `ingest diff` shows it)",
         )
     create_markdown_artifact(
-        key=artifact_key("summary", report.load_id),
+        key=artifact_key(source, "summary"),
         markdown=summary_markdown(outcome.summary, report),
         description=f"Summary of load {report.load_id}",
     )
-    publish_failures(report.load_id, outcome.summary.failures)
+    publish_failures(artifact_key(source, "failures"), report.load_id, outcome.summary.failures)
 
 
 def summary_markdown(summary: CollectSummary, report: LoadReport) -> str:
@@ -72,6 +84,8 @@ def summary_markdown(summary: CollectSummary, report: LoadReport) -> str:
         "|" + "---|" * len(counts),
         "| " + " | ".join(str(n) for n in counts.values()) + " |",
     ]
+    if not report.versions_added:  # the documents table is left out rather than published empty
+        lines += ["", "No new or changed documents."]
     kinds = count_by_kind(summary.failures)
     if kinds:
         lines += ["", "### Failures by kind", "", "| kind | pages | what to do |", "|---|---|---|"]
@@ -79,19 +93,31 @@ def summary_markdown(summary: CollectSummary, report: LoadReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def publish_failures(load_id: str, failures: list[Failure]) -> None:
+def publish_failures(key: str, load_id: str, failures: list[Failure]) -> None:
     """A table artifact of the requests (or re-extractions) that failed, when any did."""
     if failures:
         create_table_artifact(
-            key=artifact_key("failures", load_id),
+            key=key,
             table=[{"url": f.url, "kind": f.kind.value, "detail": f.detail} for f in failures],
             description=f"What failed in load {load_id}, by kind ({', '.join(FailureKind)})",
         )
 
 
+def log_failures(
+    logger: logging.Logger | logging.LoggerAdapter[logging.Logger], source: str, failures: list[Failure]
+) -> None:
+    """One WARNING per kind of failure of a source's load: how many, what to do, and the first failed URL."""
+    for kind, n in count_by_kind(failures):
+        first = next(failure for failure in failures if failure.kind is kind)
+        logger.warning(
+            "source=%s %d failed with %s (%s); first: %s (%s)", source, n, kind, HINTS[kind], first.url, first.detail
+        )
+
+
 def final_state(outcomes: list[LoadOutcome], failed_sources: Mapping[str, str] | None = None) -> State:
-    """Failed when nothing at all could be fetched or every source failed; completed, naming the failures, when
-    only some requests or sources failed. ``failed_sources`` maps a source whose load failed to why, in one line."""
+    """Failed when nothing at all could be fetched or every source failed; completed, naming the failures and under
+    the name "Completed with failures", when only some requests or sources failed. ``failed_sources`` maps a source
+    whose load failed to why, in one line."""
     failed_sources = failed_sources or {}
     if failed_sources and not outcomes:  # every source failed, most often for one reason (a bad --db): say it once
         return Failed(message="; ".join(dict.fromkeys(failed_sources.values())))
@@ -107,8 +133,15 @@ def final_state(outcomes: list[LoadOutcome], failed_sources: Mapping[str, str] |
     if dead:
         news += f"; nothing could be fetched for load {', '.join(dead)}"
     if failures:
-        return Completed(message=f"{news}; " + summarise_failures(failures), data=reports)
+        news += "; " + summarise_failures(failures)
+    if failures or failed_sources or dead:
+        return completed_with_failures(news, reports)
     return Completed(message=news, data=reports)
+
+
+def completed_with_failures(message: str, data: object) -> State:
+    """A Completed state named so that the runs list tells it from a clean run."""
+    return Completed(message=message, data=data, name=COMPLETED_WITH_FAILURES)
 
 
 def _cell(text: str) -> str:

@@ -8,6 +8,7 @@ committing it stay with one writer, a source's package committed as soon as the 
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,15 @@ from prefect import State, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed
 
-from flows.artifacts import final_state, publish_load
+from flows.artifacts import final_state, log_failures, publish_load
+from flows.naming import (
+    OneLineUserErrors,
+    backfill_run_name,
+    ingest_run_name,
+    load_task_name,
+    reprocess_task_name,
+    request_task_name,
+)
 from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
 from ingest.errors import ConfigError, IngestError, WarehouseBusyError
@@ -27,17 +36,29 @@ from ingest.sources import Source, load_sources, select_source
 DEFAULT_SOURCES = "sources/yanbian.toml"
 RUN_LOCK_TIMEOUT = 600.0  # a scheduled run waits this long for the previous one before giving up
 
+# A warehouse another process holds is said in one line by the flow's state; a task's traceback would bury it.
+logging.getLogger("prefect.task_runs").addFilter(OneLineUserErrors())
+
 # Their inputs (a warehouse, a progress display) are not worth hashing for a cache key, and a load is never cached.
 STEPS = pipeline.LoadSteps(
-    start=task(name="plan load", cache_policy=NO_CACHE)(pipeline.start_load),
-    fetch=task(name="fetch", cache_policy=NO_CACHE)(pipeline.fetch),
-    commit=task(name="commit load", cache_policy=NO_CACHE)(pipeline.commit_load),
-    start_reprocess=task(name="plan reprocess", cache_policy=NO_CACHE)(pipeline.start_reprocess),
-    reprocess_jobs=task(name="find current versions", cache_policy=NO_CACHE)(pipeline.reprocess_jobs),
+    start=task(name="plan load", task_run_name=request_task_name("plan load"), cache_policy=NO_CACHE)(
+        pipeline.start_load
+    ),
+    fetch=task(name="fetch", task_run_name=request_task_name("fetch"), cache_policy=NO_CACHE)(pipeline.fetch),
+    commit=task(name="commit load", task_run_name=load_task_name("commit load"), cache_policy=NO_CACHE)(
+        pipeline.commit_load
+    ),
+    start_reprocess=task(
+        name="plan reprocess", task_run_name=reprocess_task_name("plan reprocess"), cache_policy=NO_CACHE
+    )(pipeline.start_reprocess),
+    reprocess_jobs=task(
+        name="find current versions", task_run_name=reprocess_task_name("find current versions"), cache_policy=NO_CACHE
+    )(pipeline.reprocess_jobs),
 )
 
 
-@flow(name="ingest", task_runner=thread_task_runner())
+# The flows' Args sections are the parameter descriptions a deployment's run form shows: plain words only.
+@flow(name="ingest", flow_run_name=ingest_run_name, task_runner=thread_task_runner())
 def ingest(
     sources_file: str = DEFAULT_SOURCES,
     db: str = str(DEFAULT_DB),
@@ -49,9 +70,16 @@ def ingest(
 ) -> State:
     """Load what each source published or changed since the last run, every source at once.
 
-    ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse_tasks); default: threads.
-    ``max_connections`` caps the connections the run holds open at once; ``sequential`` loads the sources one after
-    another instead, each under its own politeness only.
+    Args:
+        sources_file: The TOML file listing the sites to ingest.
+        db: The warehouse's DuckDB file.
+        sources: Only these sources, by name. Empty: every source of the file.
+        lock_timeout: Seconds to wait while another run writes to the warehouse.
+        dask: Parse on a Dask cluster: local for worker processes on this machine, or a scheduler address such as
+            tcp://host:8786. Empty: threads of the run's own process.
+        sequential: Load the sources one after another, each under its own politeness only, instead of all at
+            once.
+        max_connections: The most connections the run holds open at once, over all sources.
     """
     try:
         check_dask(dask)
@@ -73,7 +101,7 @@ def ingest(
         return Failed(message=str(exc))
 
 
-@flow(name="backfill", task_runner=thread_task_runner())
+@flow(name="backfill", flow_run_name=backfill_run_name, task_runner=thread_task_runner())
 def backfill(
     source: str,
     since: date,
@@ -85,10 +113,20 @@ def backfill(
     lock_timeout: float = RUN_LOCK_TIMEOUT,
     dask: str | None = None,
 ) -> State:
-    """Load what a source published between ``since`` and ``until`` (inclusive) and the warehouse lacks.
+    """Load what a source published in a window of days and the warehouse lacks.
 
-    ``dry_run`` reads list pages only and reports what would be loaded. ``reprocess`` says what happens to
-    documents of the window seen before (see ingest.pipeline.Refetch). ``dask`` as for ingest.
+    Args:
+        source: The source to backfill, by its name in the sources file.
+        since: First publication day of the window.
+        until: Last publication day of the window (inclusive).
+        sources_file: The TOML file listing the sites.
+        db: The warehouse's DuckDB file.
+        dry_run: Read list pages only and report what would be loaded.
+        reprocess: Documents of the window seen before: none skips them; failed retries what failed before and
+            re-checks the rest with conditional requests; all fetches everything again.
+        lock_timeout: Seconds to wait while another run writes to the warehouse.
+        dask: Parse on a Dask cluster: local for worker processes on this machine, or a scheduler address such as
+            tcp://host:8786. Empty: threads of the run's own process.
     """
     parameters: dict[str, object] = {"since": since.isoformat(), "until": until.isoformat(), "reprocess": reprocess}
     try:
@@ -173,6 +211,7 @@ def _load(
             report.versions_added,
             report.metrics_added,
         )
+        log_failures(logger, summary.source, summary.failures)
         publish_load(warehouse, outcome)
         outcomes.append(outcome)
 

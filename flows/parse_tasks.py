@@ -13,17 +13,18 @@ import importlib.util
 import logging
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
-from prefect import task, unmapped
+from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from flows.naming import parse_task_name
 from ingest import parse as parse_stage
 from ingest.errors import ConfigError
 from ingest.parse import ParsedBatch, ParseJob, Window
@@ -70,11 +71,12 @@ def parse_on(runner: TaskRunner[Any] | None) -> ParseMap:
     def parse_map(archive: Path, batches: list[list[ParseJob]], window: Window) -> Iterator[ParsedBatch]:
         if not batches:
             return iter(())
-        parameters: dict[str, Any] = {"archive": unmapped(archive), "jobs": batches, "window": unmapped(window)}
-        # the stub expects a task that may be async
-        futures = parse.map(**parameters) if runner is None else runner.map(parse, parameters)  # type: ignore[arg-type]
+        pending = deque(
+            _submit(parse.with_options(task_run_name=_batch_name(jobs, i, len(batches))), runner, archive, jobs, window)
+            for i, jobs in enumerate(batches, 1)
+        )
         # the only reference to every future: a written batch can then be let go
-        return _in_order(deque(futures))
+        return _in_order(pending)
 
     return parse_map
 
@@ -82,6 +84,24 @@ def parse_on(runner: TaskRunner[Any] | None) -> ParseMap:
 def _in_order(pending: deque[PrefectFuture[ParsedBatch]]) -> Iterator[ParsedBatch]:
     while pending:
         yield pending.popleft().result()
+
+
+def _submit(
+    named: Task[..., ParsedBatch], runner: TaskRunner[Any] | None, archive: Path, jobs: list[ParseJob], window: Window
+) -> PrefectFuture[ParsedBatch]:
+    """One batch as a task run on ``runner`` (None: the flow's own task runner)."""
+    if runner is None:
+        return named.submit(archive, jobs, window=window)
+    return cast(
+        "PrefectFuture[ParsedBatch]", runner.submit(named, {"archive": archive, "jobs": jobs, "window": window})
+    )
+
+
+def _batch_name(jobs: list[ParseJob], batch: int, batches: int) -> Callable[[], str]:
+    """``parse yanbian 1/3``; a reprocess of every source may mix sources in a batch: ``parse all 2/9``."""
+    sources = {job.source for job in jobs}
+    name = parse_task_name(sources.pop() if len(sources) == 1 else "all", batch, batches)
+    return lambda: name  # a callable: Prefect would read braces in a plain name as a template
 
 
 def check_dask(dask: str | None) -> None:

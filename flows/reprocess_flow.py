@@ -12,8 +12,9 @@ from prefect import State, flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.states import Completed, Failed
 
-from flows.artifacts import artifact_key, publish_failures
+from flows.artifacts import artifact_key, completed_with_failures, log_failures, publish_failures
 from flows.ingest_flows import DEFAULT_SOURCES, RUN_LOCK_TIMEOUT, STEPS, check_warehouse
+from flows.naming import reprocess_run_name
 from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
 from ingest.errors import IngestError, WarehouseBusyError
@@ -24,7 +25,7 @@ from ingest.progress import current_progress
 from ingest.sources import load_sources
 
 
-@flow(name="reprocess", task_runner=thread_task_runner())
+@flow(name="reprocess", flow_run_name=reprocess_run_name, task_runner=thread_task_runner())
 def reprocess(
     source: str | None = None,
     since: date | None = None,
@@ -35,7 +36,14 @@ def reprocess(
 ) -> State:
     """Re-extract current document versions without the network; report the diff per indicator.
 
-    ``dask`` parses on a Dask cluster: ``local`` or a scheduler address (see flows.parse_tasks); default: threads.
+    Args:
+        source: Only this source's documents. Empty: every source's.
+        since: Only documents published on or after this day.
+        sources_file: The TOML file listing the sites (for the region of each source's documents).
+        db: The warehouse's DuckDB file.
+        lock_timeout: Seconds to wait while another run writes to the warehouse.
+        dask: Parse on a Dask cluster: local for worker processes on this machine, or a scheduler address such as
+            tcp://host:8786. Empty: threads of the run's own process.
     """
     logger = get_run_logger()
     warehouse = Warehouse.at(Path(db), lock_timeout=lock_timeout)
@@ -69,13 +77,18 @@ def reprocess(
         report.extractions_added,
         report.metrics_added,
     )
-    create_table_artifact(
-        key=artifact_key("extractor-diff", report.load_id),
-        table=[{"indicator": d.indicator, "added": d.added, "removed": d.removed, "changed": d.changed} for d in diff],
-        description=f"Metric rows added, removed and changed per indicator by reprocess load {report.load_id}",
-    )
-    publish_failures(report.load_id, summary.failures)
+    scope = source or "all"
+    log_failures(logger, scope, summary.failures)
+    if diff:
+        create_table_artifact(
+            key=artifact_key(scope, "extractor-diff"),
+            table=[
+                {"indicator": d.indicator, "added": d.added, "removed": d.removed, "changed": d.changed} for d in diff
+            ],
+            description=f"Metric rows added, removed and changed per indicator by reprocess load {report.load_id}",
+        )
+    publish_failures(artifact_key(scope, "reprocess-failures"), report.load_id, summary.failures)
     message = f"{report.extractions_added} documents re-extracted"
     if summary.failures:
-        message += "; " + summarise_failures(summary.failures)
+        return completed_with_failures(f"{message}; " + summarise_failures(summary.failures), (report, diff))
     return Completed(message=message, data=(report, diff))

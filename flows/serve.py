@@ -80,7 +80,7 @@ def _deployment(
         flow.name,
         schedules=[schedule] if schedule else None,
         parameters=parameters,
-        description=flow.description,
+        description=(flow.description or "").split("\n\n", 1)[0],  # its Args describe the parameters in the form
         concurrency_limit=1,
         entrypoint_type=EntrypointType.MODULE_PATH,  # importable wherever the package is installed
         tags=["ingest"],

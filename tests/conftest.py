@@ -6,6 +6,7 @@ them and the ``slow`` ones out.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,9 @@ import pytest
 from ingest.project import configure_prefect_environment
 
 configure_prefect_environment()  # before anything imports prefect
+# An `ingest` command a test runs without PREFECT_API_URL starts a local Prefect server (ingest.local_server): it
+# stops by itself 30 s after its last command rather than outlive the session by half an hour.
+os.environ.setdefault("INGEST_SERVER_IDLE_SECONDS", "30")
 
 from bench.mirror import write_sources  # noqa: E402
 

@@ -131,7 +131,7 @@ def test_a_bad_dask_address_is_one_line_before_anything_runs(tmp_path: Path, com
 
 @pytest.mark.prefect
 def test_reprocess_on_a_local_dask_cluster_from_the_command_line(tmp_path: Path) -> None:
-    """The command as a user types it: one temporary Prefect server (the workers report to it rather than start
+    """The command as a user types it: one local Prefect server (the workers report to it rather than start
     their own), a plain progress line per parsed batch, no ERROR line and no traceback."""
     import os
     import subprocess
@@ -157,7 +157,7 @@ def test_reprocess_on_a_local_dask_cluster_from_the_command_line(tmp_path: Path)
     )
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output
-    assert output.count("Starting temporary server") == 1, output
+    assert output.count("Started a local Prefect server") == 1, output
     assert f"parsed={collected.fetched}/{collected.fetched} extracted={collected.fetched} failed=0" in output
     assert "0 documents re-extracted" in completed.stdout
     assert "ERROR" not in output and "Traceback" not in output

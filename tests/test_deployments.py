@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,3 +53,18 @@ def test_every_entrypoint_of_prefect_yaml_is_the_flow_it_deploys() -> None:
     for deployment in config["deployments"]:
         flow = load_flow_from_entrypoint(deployment["entrypoint"])
         assert flow.name == deployment["name"]
+
+
+def test_the_run_form_describes_every_parameter_in_plain_words() -> None:
+    """Issue 17: the form showed no descriptions, RST markup and an internal class name (ingest.pipeline.Refetch)."""
+    for deployment in build_deployments(Path("sources/demo.toml"), Path("w.duckdb"), ingest_schedule()):
+        schema = deployment._parameter_openapi_schema.model_dump()
+        texts = {name: field.get("description") or "" for name, field in schema["properties"].items()}
+        texts["(deployment)"] = deployment.description or ""
+        for name, text in texts.items():
+            assert len(text) > 10, (deployment.name, name)
+            assert not re.search(r"``|:\w+:`|\b(ingest|flows)\.\w|Args:", text), (deployment.name, name, text)
+    backfill = build_deployments(Path("sources/demo.toml"), Path("w.duckdb"), ingest_schedule())[1]
+    reprocess = backfill._parameter_openapi_schema.model_dump()["properties"]["reprocess"]
+    assert reprocess["enum"] == ["none", "failed", "all"]
+    assert all(f"{choice} " in reprocess["description"] for choice in reprocess["enum"])  # each choice explained

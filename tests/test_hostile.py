@@ -145,7 +145,7 @@ def test_a_failing_source_never_stops_the_others(
 
 
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``ingest`` as a user runs it, with a temporary Prefect server of its own."""
+    """``ingest`` as a user runs it, with a local Prefect server of its own (ingest.local_server)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API_")} | {
         "PREFECT_HOME": str(tmp_path / "prefect")
     }

@@ -44,6 +44,7 @@ def test_the_installed_wheel_runs_the_demo_from_another_directory(tmp_path: Path
 
     # a clean environment: nothing of the checkout or of this test session's Prefect server
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PREFECT_HOME": str(tmp_path / "prefect")}
+    env["INGEST_SERVER_IDLE_SECONDS"] = "30"  # the local Prefect server the demo starts, gone soon after the test
     output = run(venv / "bin" / "ingest", "demo", "--db", "demo.duckdb", cwd=elsewhere, env=env)
 
     assert "Example query" in output and "Traceback" not in output, output

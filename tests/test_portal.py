@@ -168,6 +168,6 @@ def test_an_ingest_run_over_the_faulty_columns_ends_completed_naming_each_kind_w
     with get_client(sync_client=True) as client:
         run = ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=run))
-    [summary] = [str(a.data) for a in artifacts if a.key is not None and a.key.startswith("summary-")]
+    [summary] = [str(a.data) for a in artifacts if a.key is not None and a.key.endswith("-summary")]
     for kind in kinds:
         assert f"| {kind} | 1 | {HINTS[kind]} |" in summary

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import duckdb
 import httpx
@@ -152,6 +153,10 @@ def test_scheduled_runs_load_the_site_then_find_nothing_new(served: Served) -> N
     assert first.auto_scheduled and second.auto_scheduled
     assert first.state is not None and first.state.message == "4 new versions"
     assert second.state is not None and second.state.message == "nothing new"
+    assert (first.state.name, second.state.name) == ("Completed", "Completed")
+    # named for the slot it was due, in Beijing time (the schedule's own time zone)
+    due = first.expected_start_time.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert first.name == f"ingest {due:%Y-%m-%d %H:%M}"
 
     assert {row["url"] for row in first_artifacts["documents"]} == {served.scheduled_site.url(p) for p in PUBLISHED}
     assert {row["change"] for row in first_artifacts["documents"]} == {"new"}
@@ -159,7 +164,8 @@ def test_scheduled_runs_load_the_site_then_find_nothing_new(served: Served) -> N
     assert (first_counts["fetched"], first_counts["new documents"], first_counts["failed"]) == (4, 4, 0)
     assert "failures" not in first_artifacts
 
-    assert second_artifacts["documents"] == []
+    assert "documents" not in second_artifacts  # no empty table: the summary says so instead
+    assert "No new or changed documents." in second_artifacts["summary"]
     second_counts = _summary_counts(second_artifacts["summary"])
     assert (second_counts["fetched"], second_counts["new documents"], second_counts["changed documents"]) == (0, 0, 0)
     assert second_counts["failed"] == 0 and "failures" not in second_artifacts
@@ -178,6 +184,7 @@ def test_a_backfill_deployment_run_loads_the_requested_window(served: Served) ->
 
     assert run.state is not None and run.state.is_completed(), run.state
     assert run.state.message == "1 new version"
+    assert (run.name, run.state.name) == ("backfill demo 2022", "Completed")
     with open_reader(db) as con:
         rows = run_query(con, "SELECT url, published_at FROM documents_current").rows
     assert [(url, published.year) for url, published in rows] == [(served.backfill_site.url(REPORT_2022), 2022)]
@@ -199,6 +206,8 @@ def test_a_partly_failed_run_completes_and_names_its_failures(served: Served) ->
 
     failed_url = served.backfill_site.url(REPORT_2008)
     assert run.state is not None and run.state.is_completed(), run.state
+    assert run.state.name == "Completed with failures"  # apart from the clean runs in the runs list
+    assert run.name == "backfill demo 2008-01-01..2022-12-31"
     message = run.state.message or ""
     assert message.startswith(f"1 new version; 1 failed (server_error 1): {failed_url} (HTTP 500"), message
     with _client(served) as client:
@@ -214,7 +223,8 @@ def test_a_partly_failed_run_completes_and_names_its_failures(served: Served) ->
 
 def test_the_runs_so_far_logged_no_error(served: Served) -> None:
     output = served.log.read_text(encoding="utf-8", errors="replace")
-    assert output.count("Finished in state Completed(") >= 4  # two scheduled runs, two backfills
+    assert output.count("Finished in state Completed(") >= 3  # two scheduled runs, the clean backfill
+    assert "WARNING" in output and "1 failed with server_error" in output
     assert "Traceback" not in output
     assert not [line for line in output.splitlines() if "ERROR" in line]
 
@@ -279,12 +289,14 @@ def _completed_ingest_runs(served: Served) -> list[FlowRun] | None:
 
 
 def _artifacts(client: SyncPrefectClient, run: FlowRun) -> dict[str, Any]:
-    """A run's artifacts by kind (documents, summary, failures): tables decoded, markdown as text."""
+    """A run's artifacts by kind (documents, summary, failures), each under its stable key for the source demo:
+    tables decoded, markdown as text."""
     found = client.read_artifacts(artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run.id])))
     by_kind: dict[str, Any] = {}
     for artifact in found:
-        assert artifact.key is not None
-        kind = next(k for k in ("documents", "summary", "failures") if artifact.key.startswith(f"{k}-"))
+        kind = {"demo-documents": "documents", "demo-summary": "summary", "demo-failures": "failures"}[
+            str(artifact.key)
+        ]
         by_kind[kind] = json.loads(str(artifact.data)) if artifact.type == "table" else artifact.data
     return by_kind
 

@@ -32,6 +32,7 @@ from rich.text import Text
 from ingest.display import DEFAULT_TIMEZONE, plain
 from ingest.errors import IngestError
 from ingest.load.warehouse import DEFAULT_DB, DEFAULT_LOCK_TIMEOUT, run_sql, sql_path
+from ingest.local_server import prefect_api, read_record, server_dir, stop_server
 from ingest.model import ExtractedDocument, metric_record, section_record
 from ingest.project import SOURCES, configure_prefect_environment
 
@@ -141,16 +142,17 @@ def run(
     # the flow's own default (ingest.pipeline.DEFAULT_MAX_CONNECTIONS) unless given: importing it here would cost
     # every command the pipeline's imports
     cap = {} if max_connections is None else {"max_connections": max_connections}
-    state = ingest(
-        sources_file=str(sources),
-        db=str(db),
-        sources=source,
-        lock_timeout=lock_timeout,
-        dask=dask,
-        sequential=sequential,
-        return_state=True,
-        **cap,
-    )
+    with prefect_api():
+        state = ingest(
+            sources_file=str(sources),
+            db=str(db),
+            sources=source,
+            lock_timeout=lock_timeout,
+            dask=dask,
+            sequential=sequential,
+            return_state=True,
+            **cap,
+        )
     _finish(state)
 
 
@@ -187,7 +189,7 @@ def backfill(
 
     check_dask(dask)
 
-    with show_progress():
+    with prefect_api(), show_progress():
         state = backfill_flow(
             source=source,
             since=since.date(),
@@ -229,7 +231,7 @@ def reprocess(
 
     check_dask(dask)
 
-    with show_progress():
+    with prefect_api(), show_progress():
         state = reprocess_flow(
             source=source,
             since=since.date() if since else None,
@@ -263,6 +265,7 @@ def demo(db: DbOption = DEFAULT_DB) -> None:
 
     # the ports sources/demo.toml names
     with (
+        prefect_api(),
         DemoSite(port=8765) as site,
         DemoSite(port=8766, template="second") as second,
         PortalSite(port=8767, blackhole_port=8768) as portal,
@@ -537,6 +540,29 @@ def serve(
 
     check_dask(dask)
     serve_flows(build_deployments(sources, db, ingest_schedule(cron, timezone, interval), dask=dask))
+
+
+server_app = typer.Typer(
+    help="The local Prefect server the commands share when PREFECT_API_URL names none (see docs/cli_speed.md).",
+    no_args_is_help=True,
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say where the local Prefect server listens, if one runs."""
+    configure_prefect_environment()
+    record = read_record(server_dir())
+    console.print(f"running at {record.ui} (pid {record.pid})" if record else "not running", highlight=False)
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the local Prefect server (the next command that needs one starts it again)."""
+    configure_prefect_environment()
+    record = stop_server(server_dir())
+    console.print(f"stopped the server at {record.ui}" if record else "not running", highlight=False)
 
 
 def extraction_json(extracted: ExtractedDocument) -> dict[str, object]:

@@ -129,6 +129,11 @@ def new_load_id(source: str, *, now: datetime | None = None) -> str:
     return f"{stamp}-{source}-{secrets.token_hex(3)}"
 
 
+def source_of_load(load_id: str) -> str:
+    """The source a load id of :func:`new_load_id` names (a source's name may itself hold dashes)."""
+    return load_id.split("-", 1)[-1].rsplit("-", 1)[0]
+
+
 def start_load(warehouse: Warehouse, request: LoadRequest) -> LoadPlan:
     """Record a new load for the request's source and read the crawl memory it starts from."""
     name = request.source.name
