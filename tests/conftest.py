@@ -1,19 +1,27 @@
 """Shared fixtures: one Prefect test server per session, a fresh demo site and warehouse per test.
 
 Tests that use the Prefect server are marked ``prefect`` here (they take seconds each); ``make test-fast`` leaves
-them and the ``slow`` ones out.
+them and the ``slow`` and ``browser`` ones out.
+
+`make test` runs the tests on every core with pytest-xdist (``--dist loadgroup``): each worker is a process with
+its own Prefect home; the tests on the session's Prefect server are one ``xdist_group`` (one worker, one server),
+and so is a module whose tests depend on each other's order.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from ingest.project import configure_prefect_environment
+from ingest.project import PROJECT_ROOT, configure_prefect_environment
 
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # Prefect writes its profiles and local results under its home: two workers must not write the same files.
+    os.environ["PREFECT_HOME"] = str(Path(os.environ.get("PREFECT_HOME", PROJECT_ROOT / ".prefect")) / worker)
 configure_prefect_environment()  # before anything imports prefect
 
 from bench.mirror import write_sources  # noqa: E402
@@ -29,10 +37,25 @@ SEED_REPORT = SEEDS / "001_87a0047e5aaad651.txt"  # Yanbian's 2021 government wo
 SEED_NEWS = SEEDS / "000_82c341a43f7495af.txt"  # a newspaper page interpreting the 2025 report
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "prefect_harness" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.prefect)
+            # one worker runs them all, so that the session starts one server rather than one per worker
+            item.add_marker(pytest.mark.xdist_group("prefect_harness"))
+    # The long tests first and the many short ones last, so that the workers finish together rather than one
+    # running a minute-long test alone at the end; a group is one long chain, so groups go first of all.
+    # The sort is stable: a module keeps its order.
+    items.sort(key=_start_order)
+
+
+def _start_order(item: pytest.Item) -> int:
+    if item.get_closest_marker("xdist_group"):
+        return 0
+    if any(item.get_closest_marker(name) for name in ("prefect", "slow", "browser")):
+        return 1
+    return 2
 
 
 @pytest.fixture(scope="session")
