@@ -3,9 +3,10 @@
 Tests that use the Prefect server are marked ``prefect`` here (they take seconds each); ``make test-fast`` leaves
 them and the ``slow`` and ``browser`` ones out.
 
-`make test` runs the tests on every core with pytest-xdist (``--dist loadgroup``): each worker is a process with
-its own Prefect home; the tests on the session's Prefect server are one ``xdist_group`` (one worker, one server),
-and so is a module whose tests depend on each other's order.
+`make test` runs the tests on every core with pytest-xdist (``--dist loadfile``): each worker is a process with its
+own Prefect home and, when it runs a test that needs one, its own Prefect server; a module runs on one worker, in
+file order. (``--dist loadgroup`` would let one worker run every test of the session's server, but pytest-xdist
+3.8 marks a group by rewriting ``item._nodeid``, which pytest 9.2 no longer reads: its groups are split.)
 """
 
 from __future__ import annotations
@@ -37,23 +38,24 @@ SEED_REPORT = SEEDS / "001_87a0047e5aaad651.txt"  # Yanbian's 2021 government wo
 SEED_NEWS = SEEDS / "000_82c341a43f7495af.txt"  # a newspaper page interpreting the 2025 report
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
+LONG = ("prefect", "slow", "browser")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "prefect_harness" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.prefect)
-            # one worker runs them all, so that the session starts one server rather than one per worker
-            item.add_marker(pytest.mark.xdist_group("prefect_harness"))
     # The long tests first and the many short ones last, so that the workers finish together rather than one
-    # running a minute-long test alone at the end; a group is one long chain, so groups go first of all.
-    # The sort is stable: a module keeps its order.
+    # running a minute-long test alone at the end (the Makefile keeps this order: --no-loadscope-reorder). A
+    # module marked long as a whole is one long chain on one worker, so it goes first of all. The sort is stable.
     items.sort(key=_start_order)
 
 
 def _start_order(item: pytest.Item) -> int:
-    if item.get_closest_marker("xdist_group"):
+    module = item.getparent(pytest.Module)
+    if module is not None and any(mark.name in LONG for mark in module.own_markers):
         return 0
-    if any(item.get_closest_marker(name) for name in ("prefect", "slow", "browser")):
+    if any(item.get_closest_marker(name) for name in LONG):
         return 1
     return 2
 

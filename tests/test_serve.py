@@ -43,8 +43,7 @@ from ingest.load.store import Warehouse
 from ingest.query import open_reader, run_query
 from tests.conftest import sources_file_for
 
-# a Prefect server of its own, and `ingest serve` against it; one worker runs the module, in file order
-pytestmark = [pytest.mark.prefect, pytest.mark.xdist_group("serve")]
+pytestmark = pytest.mark.prefect  # a Prefect server of its own, and `ingest serve` against it
 
 BIN = Path(sys.executable).parent  # the venv's console scripts: prefect, ingest
 REPORT_2022 = "/zwgk/zfgzbg/202207/t20220711_437062.html"
