@@ -40,14 +40,16 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# -n auto: one pytest-xdist worker per core (tests/conftest.py says how the workers stay apart).
 unit: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 test: lint typecheck unit
 
-# The inner loop: unit, golden and loopback tests; no Prefect server, no killed processes, no wheel (under 60 s).
+# The inner loop: unit, golden and loopback tests; no Prefect server, no Chromium, no killed processes, no wheel
+# (under 60 s).
 unit-fast: setup
-	$(VENV)/bin/pytest -q -m "not prefect and not slow"
+	$(VENV)/bin/pytest -q -n auto -m "not prefect and not slow and not browser"
 
 test-fast: lint typecheck unit-fast
 

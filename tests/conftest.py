@@ -1,7 +1,12 @@
 """Shared fixtures: one Prefect test server per session, a fresh demo site and warehouse per test.
 
 Tests that use the Prefect server are marked ``prefect`` here (they take seconds each); ``make test-fast`` leaves
-them and the ``slow`` ones out.
+them and the ``slow`` and ``browser`` ones out.
+
+`make test` runs the tests on every core with pytest-xdist (``--dist loadfile``): each worker is a process with its
+own Prefect home and, when it runs a test that needs one, its own Prefect server; a module runs on one worker, in
+file order. (``--dist loadgroup`` would let one worker run every test of the session's server, but pytest-xdist
+3.8 marks a group by rewriting ``item._nodeid``, which pytest 9.2 no longer reads: its groups are split.)
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.project import configure_prefect_environment
+from ingest.project import PROJECT_ROOT, configure_prefect_environment
 
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    # Prefect writes its profiles and local results under its home: two workers must not write the same files.
+    os.environ["PREFECT_HOME"] = str(Path(os.environ.get("PREFECT_HOME", PROJECT_ROOT / ".prefect")) / worker)
 configure_prefect_environment()  # before anything imports prefect
 # An `ingest` command a test runs without PREFECT_API_URL starts a local Prefect server (ingest.local_server): it
 # stops by itself 30 s after its last command rather than outlive the session by half an hour.
@@ -33,10 +41,26 @@ SEED_REPORT = SEEDS / "001_87a0047e5aaad651.txt"  # Yanbian's 2021 government wo
 SEED_NEWS = SEEDS / "000_82c341a43f7495af.txt"  # a newspaper page interpreting the 2025 report
 
 
+LONG = ("prefect", "slow", "browser")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "prefect_harness" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.prefect)
+    # The long tests first and the many short ones last, so that the workers finish together rather than one
+    # running a minute-long test alone at the end (the Makefile keeps this order: --no-loadscope-reorder). A
+    # module marked long as a whole is one long chain on one worker, so it goes first of all. The sort is stable.
+    items.sort(key=_start_order)
+
+
+def _start_order(item: pytest.Item) -> int:
+    module = item.getparent(pytest.Module)
+    if module is not None and any(mark.name in LONG for mark in module.own_markers):
+        return 0
+    if any(item.get_closest_marker(name) for name in LONG):
+        return 1
+    return 2
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,7 @@ def portal() -> Iterator[PortalSite]:
         yield site
 
 
+@pytest.mark.browser
 def test_render_list_ingests_a_column_built_in_javascript(portal: PortalSite, warehouse: Warehouse) -> None:
     from tests.conftest import load_once
 
@@ -40,6 +41,7 @@ def test_without_render_the_same_column_is_a_js_only_list(portal: PortalSite, wa
     assert [failure.kind for failure in outcome.summary.failures] == [FailureKind.js_only_list]
 
 
+@pytest.mark.browser
 def test_the_rendered_page_and_its_raw_response_are_archived(portal: PortalSite, tmp_path: object) -> None:
     from pathlib import Path
 
@@ -61,6 +63,7 @@ def test_the_rendered_page_and_its_raw_response_are_archived(portal: PortalSite,
     assert second.fetched_at.timestamp() - first.fetched_at.timestamp() >= 0.25
 
 
+@pytest.mark.browser
 def test_a_page_the_fetcher_refuses_is_not_rendered(portal: PortalSite) -> None:
     source = source_for(portal, portal.url("challenge"), render="list")
     with Fetcher(source) as fetcher, Renderer(fetcher, None) as renderer:
@@ -70,6 +73,7 @@ def test_a_page_the_fetcher_refuses_is_not_rendered(portal: PortalSite) -> None:
     assert elsewhere.kind is FailureKind.refused and "is not on allowed_hosts" in (elsewhere.error or "")
 
 
+@pytest.mark.browser
 def test_render_all_renders_the_articles_too(portal: PortalSite, warehouse: Warehouse) -> None:
     from warcio.archiveiterator import ArchiveIterator
 

@@ -186,9 +186,9 @@ def test_discovery_is_linear_in_links_that_share_a_parent(demo_site: DemoSite) -
     with Fetcher(source_for(demo_site)) as fetcher:
         result = fetcher.fetch(demo_site.url(HOSTILE_LIST))
     assert result.ok and result.body is not None
-    started = time.perf_counter()
+    started = time.process_time()  # the CPU parsing costs: wall time would measure the machine's load
     page = parse_list_page(result.body.decode(), result.final_url)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     assert len(page.articles) == 8000 and not page.more_articles
     assert page.articles[-1].published == date(2023, 5, 26)
     assert seconds < 5.0

@@ -145,16 +145,20 @@ def test_a_failing_source_never_stops_the_others(
 
 
 def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``ingest`` as a user runs it, with a local Prefect server of its own (ingest.local_server)."""
+    """``ingest`` as a user runs it with a Prefect server running (PREFECT_API_URL): the session's, so that each
+    command does not start and migrate a temporary server of its own (tens of seconds on a busy machine)."""
+    from prefect.settings import PREFECT_API_URL
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API_")} | {
-        "PREFECT_HOME": str(tmp_path / "prefect")
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
     }
     return subprocess.run(
         [Path(sys.executable).parent / "ingest", *args], env=env, capture_output=True, text=True, timeout=240
     )
 
 
-@pytest.mark.prefect
+@pytest.mark.usefixtures("prefect_harness")
 @pytest.mark.parametrize("bad", ["not_a_database", "under_a_file"])
 def test_a_bad_db_ends_the_run_in_one_line_without_a_task_traceback(tmp_path: Path, bad: str) -> None:
     """Issue 19, case 12: for a bad --db, `ingest run` logged a Prefect task traceback before its one line (a --db
@@ -174,7 +178,7 @@ def test_a_bad_db_ends_the_run_in_one_line_without_a_task_traceback(tmp_path: Pa
     assert not_a_database.read_text() == "not a database"
 
 
-@pytest.mark.prefect
+@pytest.mark.usefixtures("prefect_harness")
 @pytest.mark.timeout(300)
 def test_a_hostile_site_beside_a_good_one_loads_the_good_one_with_no_traceback(
     tmp_path: Path, demo_site: DemoSite, good_site: DemoSite

@@ -21,6 +21,8 @@ from ingest.query import open_reader, run_query
 from tests.conftest import demo_source_for, load_once
 from tests.demo_warehouse import build_demo_warehouse
 
+pytestmark = pytest.mark.browser  # every test opens the report in Chromium
+
 runner = CliRunner()
 CHARTS = ["targets-chart", "headline-chart", "coverage-chart", "loads-chart"]
 # Marks Vega draws, as SVG: the shapes inside each mark container, axes, legends and titles aside.
