@@ -22,7 +22,7 @@ from tests.test_prefect_conventions import flow_run_of, partly_failed_and_clean
 from tests.test_report import chromium  # noqa: F401  # the module's browser, as the report's tests open it
 from tests.test_serve import BIN, _free_port, _healthy, _stop, _wait_for
 
-pytestmark = pytest.mark.prefect
+pytestmark = [pytest.mark.prefect, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
