@@ -66,6 +66,8 @@ class LoadPlan:
     source: str  # the source's name, or "*" for a reprocess of every source
     kind: str
     memory: CrawlMemory
+    region: str | None = None  # the source's region and its code, recorded in source_regions by the commit
+    region_code: str | None = None
 
 
 @dataclass(slots=True)
@@ -128,7 +130,14 @@ def start_load(warehouse: Warehouse, request: LoadRequest) -> LoadPlan:
         extractor_version=EXTRACTOR_VERSION,
         memory_of=name,
     )
-    return LoadPlan(load_id=load_id, source=name, kind=request.kind, memory=memory)
+    return LoadPlan(
+        load_id=load_id,
+        source=name,
+        kind=request.kind,
+        memory=memory,
+        region=request.source.region,
+        region_code=request.source.region_code,
+    )
 
 
 def fetch(
@@ -195,7 +204,13 @@ def write_package(
             done += batch.pages
             counts = {"extracted": summary.fetched, "failed": len(summary.failures)}
             progress.update(plan.load_id, "parse", done, total=pages, counts=counts)
-        package.finish(source=plan.source, kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
+        package.finish(
+            source=plan.source,
+            kind=plan.kind,
+            extractor_version=EXTRACTOR_VERSION,
+            region=plan.region,
+            region_code=plan.region_code,
+        )
     return summary
 
 
@@ -226,6 +241,7 @@ def reprocess_jobs(
             region=sources[version.source].region if version.source in sources else None,
             warc=version.warc,
             fetched=False,
+            region_code=sources[version.source].region_code if version.source in sources else None,
         )
         for version in warehouse.current_versions(source=source, since=since)
     ]
@@ -311,6 +327,7 @@ def _sort_page(fetched: FetchedLoad, source: Source, page: CrawledPage) -> None:
                 fetched=True,
                 fetch_log=fetch_log_row(page),
                 url_state=url_state_row(source.name, page),
+                region_code=source.region_code,
             )
             fetched.jobs.append(job)
             return  # its fetch log row waits for the parse, which may fail
