@@ -19,6 +19,7 @@ from tests.demo_warehouse import build_demo_warehouse
 
 REPORTS = DemoColumn("政府工作报告", "/zwgk/zfgzbg/", "trs")
 BULLETINS = DemoColumn("统计公报", "/zwgk/tjgb/", "trs")
+READINGS = DemoColumn("政策解读", "/zwgk/zcjd/", "trs")
 
 
 def article(column: DemoColumn, path: str, title: str, day: datetime, text: str) -> DemoArticle:
@@ -47,6 +48,14 @@ YANJI_BULLETIN = article(
     datetime(2022, 4, 20, 9, tzinfo=SHANGHAI),
     "初步核算，2021年全市地区生产总值增长6.1%，社会消费品零售总额增长8.8%，经济运行稳中向好。",
 )
+# No figure: its region is its source's, its kind an interpretation by its title.
+GRAPHIC = article(
+    READINGS,
+    "/zwgk/zcjd/202201/t20220121_4.html",
+    "图解：2022年州政府工作报告",
+    datetime(2022, 1, 21, 9, tzinfo=SHANGHAI),
+    "一图读懂州政府工作报告：回顾过去一年的工作，部署今年的重点任务，敬请关注各项惠民举措的落实情况。",
+)
 
 
 def query(db: Path, sql: str, as_of: str | None = None) -> list[tuple[object, ...]]:
@@ -67,7 +76,7 @@ def two_years(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict
     """One load with the 2021 report, a later one with the 2022 report and 延吉's bulletin for 2021."""
     warehouse = Warehouse.at(tmp_path_factory.mktemp("panel") / "reports.duckdb")
     first = load_site(warehouse, REPORT_2021)
-    load_site(warehouse, REPORT_2022, YANJI_BULLETIN)
+    load_site(warehouse, REPORT_2022, YANJI_BULLETIN, GRAPHIC)
     titles = {str(title): str(doc_id) for doc_id, title in query(warehouse.paths.db, PANEL_DOCS)}
     return warehouse.paths.db, first, titles
 
@@ -111,7 +120,7 @@ def test_coverage_counts_each_kind_per_region_and_year(two_years: tuple[Path, st
     )
     assert rows == [
         ("222400", "延边朝鲜族自治州", 2021, 1, 1, 0, 0, 0, [doc["2021年政府工作报告"]]),
-        ("222400", "延边朝鲜族自治州", 2022, 1, 1, 0, 0, 0, [doc["2022年政府工作报告"]]),
+        ("222400", "延边朝鲜族自治州", 2022, 2, 1, 0, 1, 0, [doc["2022年政府工作报告"], doc[GRAPHIC.title]]),
         ("222401", "延吉市", 2022, 1, 0, 1, 0, 0, [doc[YANJI_BULLETIN.title]]),
     ]
 
