@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval bench bench-hostile bench-national clean
+.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval bench bench-hostile bench-national clean regions-data
 
 setup: $(VENV)/.synced system-packages
 
@@ -32,6 +32,12 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 demo: setup
 	$(VENV)/bin/ingest demo
+
+# src/ingest/data/regions.csv and region_changes.csv, rebuilt from the packages of the regions-data group
+# (docs/regions.md); the product itself needs neither package.
+regions-data: setup
+	$(UV) sync --frozen --extra dask --extra analysis --group regions-data
+	$(VENV)/bin/python tools/regions_data.py
 
 lint: setup
 	$(VENV)/bin/ruff format --check .

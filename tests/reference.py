@@ -54,8 +54,9 @@ TABLES = {
     "url_state": "url_state",
     "load_log": "load_log",
 }
-# Columns added since the reference was captured (issue 16), left out so that it still compares what it knew.
-ADDED_SINCE = {"reason_class"}
+# Columns added since the reference was captured (issue 16; issue 14's region codes), left out so that it still
+# compares what it knew.
+ADDED_SINCE = {"reason_class", "region_code"}
 _LONG = 120  # characters: longer strings are kept as their length and digest
 
 

@@ -167,7 +167,7 @@ def test_a_bad_db_ends_the_run_in_one_line_without_a_task_traceback(tmp_path: Pa
     not_a_database.write_text("not a database")
     db = not_a_database if bad == "not_a_database" else not_a_database / "w.duckdb"
     sources = tmp_path / "sources.toml"
-    write_sources(sources, [Source(name="nowhere", region="-", start_urls=["http://127.0.0.1:9/"])])
+    write_sources(sources, [Source(name="nowhere", region="宜春市", start_urls=["http://127.0.0.1:9/"])])
     completed = run_cli(tmp_path, "run", "--sources", str(sources), "--db", str(db))
     output = completed.stdout + completed.stderr
     assert completed.returncode == 1, output

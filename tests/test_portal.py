@@ -26,6 +26,7 @@ def source_for(site: PortalSite, *start_urls: str, **options: object) -> Source:
     settings: dict[str, object] = {
         "name": "portal",
         "region": "示例市",
+        "region_code": "222400",  # as sources/demo.toml gives it: 示例市 is in no national list
         "start_urls": list(start_urls),
         "allowed_hosts": [site.base_url.removeprefix("http://")],
         "allow_private": True,

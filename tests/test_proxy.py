@@ -223,8 +223,8 @@ def test_ingest_run_says_in_one_line_that_proxy_credentials_are_missing(
 
     monkeypatch.delenv("NO_SUCH_PROXY_VARIABLE", raising=False)
     path = tmp_path / "sources.toml"
-    path.write_text(
-        '[[sources]]\nname = "a"\nregion = "甲"\nstart_urls = ["http://example.gov.cn/"]\n'
+    path.write_text(  # a region of the national list: an unknown one would be the file's first error
+        '[[sources]]\nname = "a"\nregion = "宜春市"\nstart_urls = ["http://example.gov.cn/"]\n'
         'proxy = "socks5://127.0.0.1:1080"\nproxy_credentials_env = "NO_SUCH_PROXY_VARIABLE"\n',
         encoding="utf-8",
     )

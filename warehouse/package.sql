@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS stage_metrics (
     sentence          VARCHAR NOT NULL,
     start             INTEGER NOT NULL,
     "end"             INTEGER NOT NULL,
-    section           INTEGER
+    section           INTEGER,
+    region_code       VARCHAR             -- ingest.regions.figure_region_code
 );
 
 CREATE TABLE IF NOT EXISTS stage_fetch_log (

@@ -20,6 +20,7 @@ COMMENT ON COLUMN documents_current.valid_from IS 'Commit time of the load that 
 COMMENT ON COLUMN documents_current.extractor_version IS 'The extractor version whose text, sections and metrics are shown.';
 COMMENT ON COLUMN documents_current.text_length IS 'Length of text in characters.';
 COMMENT ON COLUMN documents_current.text IS 'The clean main text, one paragraph per line; section and metric offsets index into it.';
+COMMENT ON COLUMN documents_current.region_code IS 'GB/T 2260 code of the source''s region (table regions); NULL before the source''s first load with region codes.';
 
 COMMENT ON COLUMN sections_current.doc_id IS 'The document (documents_current.doc_id).';
 COMMENT ON COLUMN sections_current.ordinal IS 'Position of the section in the document, from 0.';
@@ -62,6 +63,7 @@ COMMENT ON COLUMN metrics_current.url IS 'Canonical URL of the document.';
 COMMENT ON COLUMN metrics_current.title IS 'Title of the document.';
 COMMENT ON COLUMN metrics_current.published_at IS 'Publication time of the document.';
 COMMENT ON COLUMN metrics_current.load_id IS 'The load that wrote the figure.';
+COMMENT ON COLUMN metrics_current.region_code IS 'GB/T 2260 code of the figure''s region: its source''s, or the one its region names within the source''s; NULL otherwise (全国), text kept in region.';
 
 COMMENT ON COLUMN metric_history.valid_from IS 'When the document version became current.';
 COMMENT ON COLUMN metric_history.valid_to IS 'When a newer version replaced it; NULL while current.';
@@ -85,6 +87,42 @@ COMMENT ON COLUMN target_vs_outcome.target_sentence IS 'Sentence stating the tar
 COMMENT ON COLUMN target_vs_outcome.outcome_doc_id IS 'Document reporting the outcome.';
 COMMENT ON COLUMN target_vs_outcome.outcome_published_at IS 'When the outcome was published.';
 COMMENT ON COLUMN target_vs_outcome.outcome_sentence IS 'Sentence reporting the outcome.';
+
+COMMENT ON COLUMN panel.region_code IS 'GB/T 2260 code of the region (table regions).';
+COMMENT ON COLUMN panel.region IS 'The region''s current name.';
+COMMENT ON COLUMN panel.level IS 'province, prefecture or county.';
+COMMENT ON COLUMN panel.parent_code IS 'Code of the province or prefecture the region lies in; NULL for a province.';
+COMMENT ON COLUMN panel.year IS 'The year the figures are for (metrics period).';
+COMMENT ON COLUMN panel.indicator IS 'Indicator code (table indicators).';
+COMMENT ON COLUMN panel.measure IS 'growth or level: a row each.';
+COMMENT ON COLUMN panel.unit_std IS 'Standard unit of the row''s values; NULL when the unit has no standard form (values as stated).';
+COMMENT ON COLUMN panel.target_value IS 'The target set for the year, as first stated.';
+COMMENT ON COLUMN panel.target_value_high IS 'Upper end of a target range; NULL otherwise.';
+COMMENT ON COLUMN panel.target_qualifier IS 'The target''s qualifier: 左右, 以上, 力争 … or range; NULL when exact.';
+COMMENT ON COLUMN panel.estimate_value IS 'The first estimate (预计) of the year''s outcome.';
+COMMENT ON COLUMN panel.outcome_value IS 'The first outcome reported (actual).';
+COMMENT ON COLUMN panel.revised_value IS 'The latest outcome reported: a revision when a later document restates it.';
+COMMENT ON COLUMN panel.gap IS 'revised_value (else estimate_value) - target_value.';
+COMMENT ON COLUMN panel.target_doc_id IS 'Document stating the target.';
+COMMENT ON COLUMN panel.target_url IS 'URL of that document.';
+COMMENT ON COLUMN panel.estimate_doc_id IS 'Document stating the first estimate.';
+COMMENT ON COLUMN panel.estimate_url IS 'URL of that document.';
+COMMENT ON COLUMN panel.outcome_doc_id IS 'Document reporting the first outcome.';
+COMMENT ON COLUMN panel.outcome_url IS 'URL of that document.';
+COMMENT ON COLUMN panel.revised_doc_id IS 'Document reporting the latest outcome.';
+COMMENT ON COLUMN panel.revised_url IS 'URL of that document.';
+
+COMMENT ON COLUMN coverage.region_code IS 'GB/T 2260 code of the documents'' region; NULL for a region without one (全国).';
+COMMENT ON COLUMN coverage.region IS 'The region''s current name, or its text when it has no code.';
+COMMENT ON COLUMN coverage.level IS 'province, prefecture or county; NULL without a code.';
+COMMENT ON COLUMN coverage.parent_code IS 'Code of the province or prefecture the region lies in.';
+COMMENT ON COLUMN coverage.year IS 'Year of publication; every year from the region''s first document to its last.';
+COMMENT ON COLUMN coverage.documents IS 'Documents of the region published that year; 0 is a gap.';
+COMMENT ON COLUMN coverage.work_reports IS 'Of which government work reports (政府工作报告).';
+COMMENT ON COLUMN coverage.bulletins IS 'Of which statistical bulletins (统计公报).';
+COMMENT ON COLUMN coverage.interpretations IS 'Of which interpretations and digests (解读, 图解, 摘登).';
+COMMENT ON COLUMN coverage.others IS 'Of which other documents.';
+COMMENT ON COLUMN coverage.doc_ids IS 'The documents, in order of publication.';
 
 COMMENT ON COLUMN loads.load_id IS 'Id of the load: start time, source and a random suffix.';
 COMMENT ON COLUMN loads.kind IS 'scheduled, backfill, reprocess, manual or demo.';

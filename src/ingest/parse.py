@@ -43,6 +43,7 @@ class ParseJob:
     fetched: bool  # fetched by this load; False when a reprocess reads it back
     fetch_log: FetchLogRow | None = None  # its request, staged with the parse's failure, if any
     url_state: UrlStateRow | None = None  # the crawl memory, kept only once the page is loaded
+    region_code: str | None = None  # the code of the source's region (Source.region_code)
 
 
 @dataclass(slots=True)
@@ -135,6 +136,8 @@ def _parse_job(
             warc=job.warc,
             response=response,
             extracted=extracted,
+            region=job.region,
+            region_code=job.region_code,
         )
     except Exception as exc:  # like extraction: one page's rows that cannot be staged must not stop the run
         return Failure(job.url, FailureKind.parse_error, f"staging failed: {type(exc).__name__}: {exc}")

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -77,6 +77,8 @@ class LoadPlan:
     kind: str
     memory: CrawlMemory
     part: int = 1  # which package of its crawl (ingest.pipeline, bounded packages)
+    region: str | None = None  # the source's region and its code, recorded in source_regions by the commit
+    region_code: str | None = None
 
 
 @dataclass(slots=True)
@@ -150,7 +152,14 @@ def start_load(warehouse: Warehouse, request: LoadRequest) -> LoadPlan:
         logger.warning(
             "source %s: its last crawl stopped between two packages; this run pages on past known articles", name
         )
-    return LoadPlan(load_id=load_id, source=name, kind=request.kind, memory=memory)
+    return LoadPlan(
+        load_id=load_id,
+        source=name,
+        kind=request.kind,
+        memory=memory,
+        region=request.source.region,
+        region_code=request.source.region_code,
+    )
 
 
 def start_part(warehouse: Warehouse, request: LoadRequest, previous: LoadPlan) -> LoadPlan:
@@ -169,7 +178,7 @@ def start_part(warehouse: Warehouse, request: LoadRequest, previous: LoadPlan) -
         parameters={**request.parameters, "part": part, "continues": previous.load_id},
         extractor_version=EXTRACTOR_VERSION,
     )
-    return LoadPlan(load_id=load_id, source=previous.source, kind=request.kind, memory=previous.memory, part=part)
+    return replace(previous, load_id=load_id, part=part)
 
 
 class Crawl:
@@ -259,7 +268,13 @@ def write_package(
             done += batch.pages
             counts = {"extracted": summary.fetched, "failed": len(summary.failures)}
             progress.update(plan.load_id, "parse", done, total=pages, counts=counts)
-        package.finish(source=plan.source, kind=plan.kind, extractor_version=EXTRACTOR_VERSION)
+        package.finish(
+            source=plan.source,
+            kind=plan.kind,
+            extractor_version=EXTRACTOR_VERSION,
+            region=plan.region,
+            region_code=plan.region_code,
+        )
     return summary
 
 
@@ -290,6 +305,7 @@ def reprocess_jobs(
             region=sources[version.source].region if version.source in sources else None,
             warc=version.warc,
             fetched=False,
+            region_code=sources[version.source].region_code if version.source in sources else None,
         )
         for version in warehouse.current_versions(source=source, since=since)
     ]
@@ -457,6 +473,7 @@ def _sort_page(fetched: FetchedLoad, source: Source, page: CrawledPage) -> None:
                 fetched=True,
                 fetch_log=fetch_log_row(page),
                 url_state=url_state_row(source.name, page),
+                region_code=source.region_code,
             )
             fetched.jobs.append(job)
             return  # its fetch log row waits for the parse, which may fail

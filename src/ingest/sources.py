@@ -11,7 +11,8 @@ A source is one entry of configuration, never code::
     rate_limit = 2.0       # requests per second per host
 
 Everything but ``name``, ``region`` and ``start_urls`` has a default; ``allowed_hosts`` defaults to the hosts of
-``start_urls``.
+``start_urls``, and ``region_code`` to the code ``region`` resolves to (``region_code = "222400"`` settles a name
+that is ambiguous or not in the national list).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingest.errors import ConfigError
+from ingest.regions import RegionError, region, resolve
 
 DEFAULT_USER_AGENT = "ingest-reports/0.1 (+https://github.com/; government report ingestion for research)"
 
@@ -63,6 +65,8 @@ class Source(BaseModel):
 
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
     region: Annotated[str, Field(min_length=1)]
+    # GB/T 2260 code of the region (ingest.regions); resolved from ``region`` when the sources file is loaded
+    region_code: Annotated[str | None, Field(pattern=r"^\d{6}$")] = None
     start_urls: Annotated[list[str], Field(min_length=1)]
     allowed_hosts: list[str] = Field(default_factory=list)
     allow_private: bool = False
@@ -172,16 +176,26 @@ def load_sources(path: Path) -> list[Source]:
     sources: list[Source] = []
     for index, entry in enumerate(entries):
         try:
-            sources.append(Source.model_validate(entry))
+            source = Source.model_validate(entry)
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or "entry"
             label = entry.get("name", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
             raise ConfigError(f"sources file {path}: source {label}: {where}: {first['msg']}") from None
+        sources.append(_with_region_code(path, source))
     names = [source.name for source in sources]
     if len(set(names)) != len(names):
         raise ConfigError(f"sources file {path} names a source twice: {sorted(names)}")
     return sources
+
+
+def _with_region_code(path: Path, source: Source) -> Source:
+    """The source with its region's code: the one it gives, checked, or the one its region's name resolves to."""
+    try:
+        found = region(source.region_code) if source.region_code else resolve(source.region)
+    except RegionError as exc:
+        raise ConfigError(f"sources file {path}: source {source.name}: {exc}") from None
+    return source.model_copy(update={"region_code": found.code})
 
 
 def select_source(sources: Sequence[Source], name: str) -> Source:

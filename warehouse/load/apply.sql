@@ -1,5 +1,6 @@
 -- Applies an attached load package (schema pkg, see package.sql) to the warehouse. The loader runs these statements
--- in order inside one transaction, binding $load_id, $kind, $source and $extractor_version; now() is that
+-- in order inside one transaction, binding $load_id, $kind, $source, $extractor_version and the source's $region and
+-- $region_code (NULL for a reprocess, and in packages written before region codes); now() is that
 -- transaction's start, so every row of a load shares one timestamp. Statements end with a semicolon at the end of a
 -- line (the loader splits there). Every statement is idempotent: applying the same package again adds no row.
 
@@ -91,6 +92,14 @@ ON CONFLICT (url) DO UPDATE SET
     last_status = excluded.last_status,
     last_fetched_at = excluded.last_fetched_at,
     listed_date = coalesce(excluded.listed_date, url_state.listed_date);
+
+-- The source's region as this load states it: what documents_current and the figures of earlier extractions take
+-- their codes from.
+INSERT INTO source_regions (source, region, region_code, load_id)
+SELECT $source, $region, $region_code, $load_id
+WHERE $region IS NOT NULL
+ON CONFLICT (source) DO UPDATE SET
+    region = excluded.region, region_code = excluded.region_code, load_id = excluded.load_id;
 
 -- Finish the load: failed when every request failed, completed_with_failures when some did.
 INSERT INTO load_log (load_id, kind, source, started_at, status, extractor_version)

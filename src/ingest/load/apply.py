@@ -46,6 +46,8 @@ def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport
                 kind=manifest.kind,
                 source=manifest.source,
                 extractor_version=manifest.extractor_version,
+                region=manifest.region,
+                region_code=manifest.region_code,
             )
     finally:
         con.execute("DETACH pkg")

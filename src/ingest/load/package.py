@@ -45,6 +45,8 @@ class Manifest:
     extractor_version: str
     created_at: str
     counts: dict[str, int]
+    region: str | None = None  # the source's region and its code; absent from packages written before region codes
+    region_code: str | None = None
 
 
 class PackageWriter:
@@ -86,7 +88,15 @@ class PackageWriter:
         rows.clear()
         self._chars[table] = 0
 
-    def finish(self, *, source: str, kind: str, extractor_version: str) -> Manifest:
+    def finish(
+        self,
+        *,
+        source: str,
+        kind: str,
+        extractor_version: str,
+        region: str | None = None,
+        region_code: str | None = None,
+    ) -> Manifest:
         """Write the remaining rows and the manifest that marks the package complete."""
         for table in STAGE_TABLES:
             self._flush(table)
@@ -98,6 +108,8 @@ class PackageWriter:
             extractor_version=extractor_version,
             created_at=datetime.now(UTC).isoformat(),
             counts=dict(self._counts),
+            region=region,
+            region_code=region_code,
         )
         write_atomically(self.directory / MANIFEST, json.dumps(asdict(manifest), indent=2))
         return manifest

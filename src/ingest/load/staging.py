@@ -19,6 +19,7 @@ from ingest.extract import content_sha256
 from ingest.failures import Failure
 from ingest.fetch import ArchivedResponse, WarcRef
 from ingest.model import ExtractedDocument
+from ingest.regions import figure_region_code
 
 StageTable = Literal["stage_pages", "stage_sections", "stage_metrics", "stage_fetch_log", "stage_url_state"]
 STAGE_TABLES: tuple[StageTable, ...] = (
@@ -92,6 +93,7 @@ class MetricRow:
     start: int
     end: int
     section: int | None
+    region_code: str | None = None  # ingest.regions.figure_region_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,10 +218,14 @@ def stage_extraction(
     warc: WarcRef,
     response: ArchivedResponse,
     extracted: ExtractedDocument,
+    region: str | None = None,
+    region_code: str | None = None,
 ) -> None:
-    """Add a page's row and the rows of its sections and figures to ``rows``."""
+    """Add a page's row and the rows of its sections and figures to ``rows``; each figure gets the code of its region
+    as the source's ``region`` and ``region_code`` decide it (ingest.regions.figure_region_code)."""
     document = extracted.document
     version = extracted.extractor_version
+    year = document.published_at.year if document.published_at else None
     rows.pages.append(
         PageRow(
             url=url,
@@ -281,6 +287,7 @@ def stage_extraction(
             start=m.start,
             end=m.end,
             section=m.section,
+            region_code=figure_region_code(m.region, source_region=region, source_code=region_code, year=year),
         )
         for ordinal, m in enumerate(extracted.metrics)
     )

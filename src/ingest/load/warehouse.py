@@ -95,8 +95,9 @@ def connect(
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring the schema up to date: numbered files in warehouse/schema/ once each, then the views and the
-    indicator vocabulary, rebuilt only when their files changed (every write connection comes through here)."""
+    """Bring the schema up to date: numbered files in warehouse/schema/ once each, then the views, the indicator
+    vocabulary and the division list, rebuilt only when their files changed (every write connection comes through
+    here)."""
     run_sql(con, "migrations.sql")
     applied = {row[0] for row in run_sql(con, "load/applied_migrations.sql").fetchall()}
     for migration in sorted((_SQL_ROOT / "schema").glob("*.sql")):
@@ -106,8 +107,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             run_sql(con, f"schema/{migration.name}")
             run_sql(con, "load/record_migration.sql", name=migration.name)
     vocabulary = files("ingest") / "data" / "indicators.csv"
+    divisions = files("ingest") / "data" / "regions.csv"
     digest = hashlib.sha256()
-    for part in (sql_path("views.sql"), sql_path("view_comments.sql"), vocabulary):
+    for part in (sql_path("views.sql"), sql_path("view_comments.sql"), vocabulary, divisions):
         digest.update(part.read_bytes())
     derived = f"derived:{digest.hexdigest()}"
     if derived in applied:
@@ -116,6 +118,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         run_sql(con, "views.sql")
         run_sql(con, "view_comments.sql")
         run_sql(con, "load/indicators.sql", path=str(vocabulary))
+        run_sql(con, "load/regions.sql", path=str(divisions))
         run_sql(con, "load/record_derived.sql", name=derived)
 
 
@@ -174,5 +177,7 @@ PUBLIC_VIEWS = (
     "metric_history",
     "target_vs_outcome",
     "loads",
+    "panel",
+    "coverage",
 )
 """The views documented in warehouse/README.md: the warehouse's contract with its users."""
