@@ -22,6 +22,7 @@ from flows.naming import (
     backfill_run_name,
     ingest_run_name,
     load_task_name,
+    plan_task_name,
     reprocess_task_name,
     request_task_name,
 )
@@ -44,7 +45,7 @@ STEPS = pipeline.LoadSteps(
     start=task(name="plan load", task_run_name=request_task_name("plan load"), cache_policy=NO_CACHE)(
         pipeline.start_load
     ),
-    fetch=task(name="fetch", task_run_name=request_task_name("fetch"), cache_policy=NO_CACHE)(pipeline.fetch),
+    fetch=task(name="fetch", task_run_name=plan_task_name("fetch"), cache_policy=NO_CACHE)(pipeline.fetch),
     commit=task(name="commit load", task_run_name=load_task_name("commit load"), cache_policy=NO_CACHE)(
         pipeline.commit_load
     ),

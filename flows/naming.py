@@ -53,6 +53,17 @@ def request_task_name(step: str) -> Any:
     return name
 
 
+def plan_task_name(step: str) -> Any:
+    """A task run name for a step that takes a LoadPlan: ``fetch yanbian``, and ``fetch yanbian 2`` for the
+    second package of a crawl too large for one."""
+
+    def name(parameters: dict[str, Any]) -> str:
+        plan = parameters["plan"]
+        return f"{step} {plan.source}" + (f" {plan.part}" if plan.part > 1 else "")
+
+    return name
+
+
 def load_task_name(step: str) -> Any:
     """A task run name for a step that takes a load id: ``commit load yanbian``."""
 

@@ -142,7 +142,7 @@ def parse_list_page(
     At most ``max_articles`` articles are read (the first ones); the links after them are not looked at.
     Raises ConfigError for a selector that is not valid XPath.
     """
-    root = _parse_html(html)
+    root = parse_html(html)
     if root is None:
         return ListPage(articles=[], next_pages=[])
     base_url = _document_base(root, base_url)
@@ -178,7 +178,7 @@ def parse_list_page(
     return ListPage(articles=merged[:max_articles] if more else merged, next_pages=next_pages, more_articles=more)
 
 
-def _parse_html(html: str) -> lxml.html.HtmlElement | None:
+def parse_html(html: str) -> lxml.html.HtmlElement | None:
     if not html.strip():
         return None
     # lxml refuses str input that carries an XML encoding declaration
@@ -223,7 +223,8 @@ def _unique(urls: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def _text(element: lxml.html.HtmlElement) -> str:
+def element_words(element: lxml.html.HtmlElement) -> str:
+    """The element's text as a reader sees it: words joined by single spaces."""
     return " ".join(element.text_content().split())
 
 
@@ -238,7 +239,7 @@ def _articles(
         if url is None or not _host_allowed(url, hosts):
             continue
         url = canonicalize_url(url)
-        text = _text(anchor)
+        text = element_words(anchor)
         path = urlsplit(url).path
         if generic and (text.lower() in _NAV_TEXT or _LIST_FILE.search(path)):
             continue

@@ -23,11 +23,11 @@ from ingest.cms import ARTICLE_PATH, LIST_FILE, NAV_TEXT
 from ingest.dialects import find_endpoint
 
 # discover's page parsing and link text, shared rather than copied: discovery reads pages as the crawler does
-from ingest.discover import _parse_html as _parse
-from ingest.discover import _text, canonicalize_url, parse_list_page
+from ingest.discover import canonicalize_url, element_words, parse_html, parse_list_page
 from ingest.encoding import decode_html
 from ingest.errors import IngestError
 from ingest.fetch import Fetcher
+from ingest.regions import RegionError, resolve
 from ingest.sources import Source
 
 __all__ = ["KINDS", "Column", "Discovery", "OnboardError", "discover_portal", "source_entry"]
@@ -81,11 +81,11 @@ class PageLink:
 def site_region(html: str) -> tuple[str, str] | None:
     """The portal's name and its region ("延边朝鲜族自治州人民政府" → 延边朝鲜族自治州), or None when the page names
     no ``…人民政府``: from its title, then its SiteName meta, its headings and its images' alt texts."""
-    root = _parse(html)
+    root = parse_html(html)
     if root is None:
         return None
     candidates = [root.findtext(".//title") or "", *root.xpath("//meta[@name='SiteName']/@content")]
-    candidates += [_text(heading) for heading in root.iter("h1", "h2", "a")]
+    candidates += [element_words(heading) for heading in root.iter("h1", "h2", "a")]
     candidates += [str(alt) for alt in root.xpath("//img/@alt")]
     for candidate in candidates:
         for part in _TITLE_SEPARATOR.split(" ".join(str(candidate).split())):
@@ -107,7 +107,7 @@ def kind_of(*names: str) -> str | None:
 def linked_pages(html: str, url: str, *, only_kinds: bool = False) -> list[PageLink]:
     """The same-host pages ``html`` links to that are not articles: the links naming a kind first, then list-shaped
     ones, then the rest; with ``only_kinds`` just the first."""
-    root = _parse(html)
+    root = parse_html(html)
     if root is None:
         return []
     host = urlsplit(url).netloc.lower()
@@ -122,10 +122,10 @@ def linked_pages(html: str, url: str, *, only_kinds: bool = False) -> list[PageL
             continue
         if ARTICLE_PATH.search(parts.path):
             continue
-        label = _text(anchor)
+        label = element_words(anchor)
         if label.lower() in NAV_TEXT or not label:
             beside = anchor.getprevious()
-            label = _text(beside) if beside is not None else label
+            label = element_words(beside) if beside is not None else label
         if not found.get(target):
             found[target] = label
     links = [PageLink(target, label) for target, label in found.items()]
@@ -141,7 +141,7 @@ def linked_pages(html: str, url: str, *, only_kinds: bool = False) -> list[PageL
 
 def read_column(html: str, url: str, label: str) -> Column | None:
     """The column ``url`` shows, when it lists articles (or names its list endpoint) and is of a wanted kind."""
-    root = _parse(html)
+    root = parse_html(html)
     if root is None:
         return None
     meta = [str(name) for name in root.xpath("//meta[@name='ColumnName']/@content")]
@@ -205,9 +205,16 @@ def source_entry(discovery: Discovery, *, name: str, rate_limit: float, allow_pr
 
 
 def _region_lines(discovery: Discovery) -> list[str]:
-    """The entry's region keys, in one place: the region's code joins its name here once regions resolve to codes
-    (ingest.regions, issue 14)."""
-    return [f"region = {_toml(discovery.region)}  # from the site's name, {discovery.site_name}"]
+    """The entry's region and its GB/T 2260 code; a name that resolves to no one division fails here, where
+    ``--region`` can still settle it, rather than in the user's next run."""
+    try:
+        found = resolve(discovery.region)
+    except RegionError as exc:
+        raise OnboardError(f"{exc}; give the region's full name with --region") from None
+    return [
+        f"region = {_toml(discovery.region)}  # from the site's name, {discovery.site_name}",
+        f'region_code = "{found.code}"  # {found.name}, {found.level} (GB/T 2260)',
+    ]
 
 
 def discover_portal(
