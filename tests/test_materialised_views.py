@@ -48,7 +48,8 @@ def test_every_stored_view_holds_what_its_history_definition_computes_on_a_synth
 ) -> None:
     """bench.view_scale's warehouse: many regions and years, so target_vs_outcome pairs thousands of figures, an
     older extractor beside the current one, and a later load that changed some documents. Large enough here for
-    the views keyed by document to be exported in parts, as a national warehouse's are."""
+    the views keyed by document to be stored in parts, as a national warehouse's are: a load of one document
+    computes only its part again."""
     monkeypatch.setattr(snapshot, "_DOCUMENTS_PER_PART", 500)
     db = tmp_path / "reports.duckdb"
     build(db, 1000, paragraphs=3)
@@ -60,6 +61,15 @@ def test_every_stored_view_holds_what_its_history_definition_computes_on_a_synth
     revised = "SELECT count(*) FROM documents_current WHERE version = 2"
     assert rows(db, revised) != [(0,)]
     assert rows(db, revised, as_of="synthetic-00000") == [(0,)]
+
+    parts = stored_file(db, "sections_current").parent
+    before = [path.stat().st_ino for path in sorted(parts.glob("*.parquet"))]
+    load(db, "L-one-document", text="地区生产总值增长0.5%", raw="r1")  # one new document, by the real loader
+    parts = stored_file(db, "sections_current").parent
+    after = [path.stat().st_ino for path in sorted(parts.glob("*.parquet"))]
+    ((doc_id,),) = rows(db, "SELECT doc_id FROM documents_current WHERE source = 'demo'")
+    assert [number for number in range(16) if before[number] != after[number]] == [int(doc_id[0], 16)]
+    assert_stored_matches_history(db, snapshot.MATERIALISED_VIEWS)
 
 
 def test_as_of_before_and_after_a_change_gives_the_old_and_the_new_rows(tmp_path: Path) -> None:

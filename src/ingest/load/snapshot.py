@@ -18,7 +18,8 @@ The public views that join the document tables (``MATERIALISED_VIEWS``) are too 
 a national warehouse, so their current state is computed once per publish and stored as one more Parquet folder,
 ``<view>__stored``. In the views file each such view reads that folder while ``as_of`` is unset, and its history
 definition from views.sql (kept as ``<view>__history``) once ``as_of`` is set: the current answer is a scan, time
-travel stays exact. They are recomputed only when the loads since the last snapshot wrote document rows.
+travel stays exact. They are recomputed only where the loads since the last snapshot wrote document rows: a view
+keyed by document is stored in parts by doc_id, and only the parts holding a changed document are computed again.
 """
 
 from __future__ import annotations
@@ -73,9 +74,9 @@ def publish(con: duckdb.DuckDBPyConnection) -> Path:
     new_loads = _loads_since(con, previous) if previous is not None else None
     for table in tables:
         _publish_table(con, table, folder / table, previous, new_loads)
-    reuse_views = new_loads is not None and not _documents_changed(con, new_loads)
+    changed = _changed_parts(con, new_loads) if new_loads is not None else None
     for view in MATERIALISED_VIEWS:
-        _publish_view(con, view, folder / f"{view}{STORED}", previous if reuse_views else None)
+        _publish_view(con, view, folder / f"{view}{STORED}", previous, changed)
     fsync_directory(folder)
     link = data / f"{CURRENT}.new"
     link.unlink(missing_ok=True)
@@ -129,34 +130,34 @@ def _publish_table(
     fsync_directory(folder)
 
 
-def _documents_changed(con: duckdb.DuckDBPyConnection, new_loads: list[str]) -> bool:
+def _changed_parts(con: duckdb.DuckDBPyConnection, new_loads: list[str]) -> frozenset[str]:
+    """The first hex digits of the doc_ids whose rows the loads since the last snapshot wrote."""
     if not new_loads:
-        return False
-    row = run_sql(con, "snapshot/documents_changed.sql", loads=new_loads).fetchone()
-    return bool(row and row[0])
+        return frozenset()
+    return frozenset(digit for (digit,) in run_sql(con, "snapshot/changed_documents.sql", loads=new_loads).fetchall())
 
 
-def _publish_view(con: duckdb.DuckDBPyConnection, view: str, folder: Path, previous: Path | None) -> None:
-    """A materialised view's current state into ``folder``: the previous snapshot's, linked, when it still holds;
-    otherwise computed anew."""
+def _publish_view(
+    con: duckdb.DuckDBPyConnection, view: str, folder: Path, previous: Path | None, changed: frozenset[str] | None
+) -> None:
+    """A materialised view's current state into ``folder``, part by part: a part that holds none of the ``changed``
+    documents is linked from the previous snapshot, the others are computed anew (all of them when there is no
+    snapshot to build on, ``changed`` None). A view keyed by document in a large warehouse has one part per first
+    hex digit of doc_id, in order, so that together they stay sorted by doc_id; any other view is one part."""
     folder.mkdir()
-    earlier = sorted((previous / folder.name).glob("*.parquet")) if previous is not None else []
-    for path in earlier:
-        os.link(path, folder / path.name)
-    if earlier:
-        fsync_directory(folder)
-        return
     row = run_sql(con, "snapshot/view_in_parts.sql", view=view, documents_per_part=_DOCUMENTS_PER_PART).fetchone()
-    if row and row[0]:
-        # one part per first hex digit of doc_id, in order, so the parts together stay sorted by doc_id
-        paths = []
-        for number, (low, high) in enumerate(pairwise(_HEX_DIGITS)):
-            paths.append(folder / f"{number:06d}.parquet")
-            run_sql(con, "snapshot/export_view_part.sql", view=view, low=low, high=high, path=str(paths[-1]))
-    else:
-        paths = [folder / "000000.parquet"]
-        run_sql(con, "snapshot/export_view.sql", view=view, path=str(paths[0]))
-    for path in paths:
+    bounds: list[tuple[str | None, str | None]] = list(pairwise(_HEX_DIGITS)) if row and row[0] else [(None, None)]
+    earlier = sorted((previous / folder.name).glob("*.parquet")) if previous is not None and changed is not None else []
+    for number, (low, high) in enumerate(bounds):
+        path = folder / f"{number:06d}.parquet"
+        touched = low in (changed or ()) if low is not None else bool(changed)
+        if len(earlier) == len(bounds) and not touched:
+            os.link(earlier[number], path)
+            continue
+        if low is None:
+            run_sql(con, "snapshot/export_view.sql", view=view, path=str(path))
+        else:
+            run_sql(con, "snapshot/export_view_part.sql", view=view, low=low, high=high, path=str(path))
         _fsync(path)
     fsync_directory(folder)
 
