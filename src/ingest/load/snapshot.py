@@ -39,7 +39,16 @@ CURRENT = "current"
 APPEND_ONLY = frozenset({"documents", "extractions", "sections", "metrics", "fetch_log"})
 # Public views stored with their current state in each snapshot (see above): a new view of views.sql that reads the
 # document tables gets the same treatment by being named here.
-MATERIALISED_VIEWS = ("documents_current", "sections_current", "metrics_current", "metric_history", "target_vs_outcome")
+MATERIALISED_VIEWS = (
+    "documents_current",
+    "sections_current",
+    "metrics_current",
+    "metric_history",
+    "target_vs_outcome",
+    "loads",
+)
+# Of those, the views that every load changes (it adds a row to load_log): computed again at every publish.
+RECOMPUTED_EVERY_PUBLISH = frozenset({"loads"})
 STORED = "__stored"
 HISTORY = "__history"
 # Documents above which a materialised view keyed by document is exported in parts (view_parts.sql).
@@ -150,7 +159,7 @@ def _publish_view(
     earlier = sorted((previous / folder.name).glob("*.parquet")) if previous is not None and changed is not None else []
     for number, (low, high) in enumerate(bounds):
         path = folder / f"{number:06d}.parquet"
-        touched = low in (changed or ()) if low is not None else bool(changed)
+        touched = view in RECOMPUTED_EVERY_PUBLISH or (low in (changed or ()) if low is not None else bool(changed))
         if len(earlier) == len(bounds) and not touched:
             os.link(earlier[number], path)
             continue
