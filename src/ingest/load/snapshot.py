@@ -32,21 +32,14 @@ from pathlib import Path
 import duckdb
 
 from ingest.load.files import fsync_directory, replace_atomically
-from ingest.load.warehouse import run_sql, sql_statements
+from ingest.load.warehouse import PUBLIC_VIEWS, run_sql, sql_statements
 
 CURRENT = "current"
 # Tables a load only appends to, every row tagged with the load that wrote it; the others are rewritten whole.
 APPEND_ONLY = frozenset({"documents", "extractions", "sections", "metrics", "fetch_log"})
-# Public views stored with their current state in each snapshot (see above): a new view of views.sql that reads the
-# document tables gets the same treatment by being named here.
-MATERIALISED_VIEWS = (
-    "documents_current",
-    "sections_current",
-    "metrics_current",
-    "metric_history",
-    "target_vs_outcome",
-    "loads",
-)
+# Views stored with their current state in each snapshot (see above): every public view, so a view added to
+# PUBLIC_VIEWS (as its documentation requires) gets the same treatment without another line.
+MATERIALISED_VIEWS = PUBLIC_VIEWS
 # Of those, the views that every load changes (it adds a row to load_log): computed again at every publish.
 RECOMPUTED_EVERY_PUBLISH = frozenset({"loads"})
 STORED = "__stored"
