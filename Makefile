@@ -67,9 +67,14 @@ eval: setup
 	$(VENV)/bin/python -m eval.metrics_eval
 
 # Results go to bench/results/; `make bench N=10000` is the large run (view latency and memory at 10,000 documents).
+# Views at national size: `.venv/bin/python -m bench.view_scale --documents 100000`.
 N ?= 1000
+# It ends with the public views' latency on a synthetic warehouse of 10,000 documents (bench/view_scale.py; issue
+# 18 holds them under 100 ms), written into the run's results as view_latency_ms_10k.
 bench: setup
 	$(VENV)/bin/python -m bench.run --pages $(N)
+	$(VENV)/bin/python -m bench.view_scale --documents 10000 --merge-into bench/results/n$(N).json \
+		--merge-into bench/results/latest.json
 
 # Issue 19's hostile run: every hostile mode of one demo site beside a good one; writes bench/results/hostile.json.
 bench-hostile: setup

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import resource
 import threading
 import time
 from dataclasses import asdict
@@ -142,14 +141,23 @@ def run_trivial_flow() -> dict[str, Any]:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory (ru_maxrss is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory: VmHWM, not ru_maxrss. Linux keeps ru_maxrss across fork and exec, so a
+    child's starts at the resident memory its parent had when it started the child: after bench.run had timed the
+    views in its own process (DuckDB's buffers), the next runs' children reported the parent's 1.2–1.4 GB as their
+    peak (issue 18), while their own memory, sampled at every stage, never passed 460 MB. VmHWM belongs to the
+    exec'd process alone."""
+    return _status_mb("VmHWM")
 
 
 def resident_mb() -> float:
-    """This process's resident memory now (VmRSS of /proc/self/status)."""
+    """This process's resident memory now."""
+    return _status_mb("VmRSS")
+
+
+def _status_mb(field: str) -> float:
+    """A memory field of /proc/self/status (in kB there), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 

@@ -13,22 +13,41 @@ Publishing costs what the commit added, not what the warehouse holds: the tables
 their earlier files (hard links into the new folder) and gain one file of the rows of the loads committed since;
 the small tables a load updates are written whole. A table with many files is compacted into one, and a schema
 change (a migration, new views) rewrites everything. See docs/storage.md for the measurements behind this design.
+
+The public views that join the document tables (``MATERIALISED_VIEWS``) are too slow to compute on every query of
+a national warehouse, so their current state is computed once per publish and stored as one more Parquet folder,
+``<view>__stored``. In the views file each such view reads that folder while ``as_of`` is unset, and its history
+definition from views.sql (kept as ``<view>__history``) once ``as_of`` is set: the current answer is a scan, time
+travel stays exact. They are recomputed only where the loads since the last snapshot wrote document rows: a view
+keyed by document is stored in parts by doc_id, and only the parts holding a changed document are computed again.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
 
 from ingest.load.files import fsync_directory, replace_atomically
-from ingest.load.warehouse import run_sql
+from ingest.load.warehouse import PUBLIC_VIEWS, run_sql, sql_statements
 
 CURRENT = "current"
 # Tables a load only appends to, every row tagged with the load that wrote it; the others are rewritten whole.
 APPEND_ONLY = frozenset({"documents", "extractions", "sections", "metrics", "fetch_log"})
+# Views stored with their current state in each snapshot (see above): every public view, so a view added to
+# PUBLIC_VIEWS (as its documentation requires) gets the same treatment without another line.
+MATERIALISED_VIEWS = PUBLIC_VIEWS
+# Of those, the views that every load changes (it adds a row to load_log): computed again at every publish.
+RECOMPUTED_EVERY_PUBLISH = frozenset({"loads"})
+STORED = "__stored"
+HISTORY = "__history"
+# Documents above which a materialised view keyed by document is exported in parts (view_parts.sql).
+_DOCUMENTS_PER_PART = 10_000
+# doc_id's digits (lowercase hex) and "g", which sorts after them all: the bounds of the parts.
+_HEX_DIGITS = "0123456789abcdefg"
 # Files a table may gather in a snapshot before they are compacted into one.
 _COMPACT_AT = 32
 # Storage format of the views file: the oldest DuckDB 2.0 writes, readable by every DuckDB from 1.0 on.
@@ -57,6 +76,9 @@ def publish(con: duckdb.DuckDBPyConnection) -> Path:
     new_loads = _loads_since(con, previous) if previous is not None else None
     for table in tables:
         _publish_table(con, table, folder / table, previous, new_loads)
+    changed = _changed_parts(con, new_loads) if new_loads is not None else None
+    for view in MATERIALISED_VIEWS:
+        _publish_view(con, view, folder / f"{view}{STORED}", previous, changed)
     fsync_directory(folder)
     link = data / f"{CURRENT}.new"
     link.unlink(missing_ok=True)
@@ -110,6 +132,38 @@ def _publish_table(
     fsync_directory(folder)
 
 
+def _changed_parts(con: duckdb.DuckDBPyConnection, new_loads: list[str]) -> frozenset[str]:
+    """The first hex digits of the doc_ids whose rows the loads since the last snapshot wrote."""
+    if not new_loads:
+        return frozenset()
+    return frozenset(digit for (digit,) in run_sql(con, "snapshot/changed_documents.sql", loads=new_loads).fetchall())
+
+
+def _publish_view(
+    con: duckdb.DuckDBPyConnection, view: str, folder: Path, previous: Path | None, changed: frozenset[str] | None
+) -> None:
+    """A materialised view's current state into ``folder``, part by part: a part that holds none of the ``changed``
+    documents is linked from the previous snapshot, the others are computed anew (all of them when there is no
+    snapshot to build on, ``changed`` None). A view keyed by document in a large warehouse has one part per first
+    hex digit of doc_id, in order, so that together they stay sorted by doc_id; any other view is one part."""
+    folder.mkdir()
+    row = run_sql(con, "snapshot/view_in_parts.sql", view=view, documents_per_part=_DOCUMENTS_PER_PART).fetchone()
+    bounds: list[tuple[str | None, str | None]] = list(pairwise(_HEX_DIGITS)) if row and row[0] else [(None, None)]
+    earlier = sorted((previous / folder.name).glob("*.parquet")) if previous is not None and changed is not None else []
+    for number, (low, high) in enumerate(bounds):
+        path = folder / f"{number:06d}.parquet"
+        touched = view in RECOMPUTED_EVERY_PUBLISH or (low in (changed or ()) if low is not None else bool(changed))
+        if len(earlier) == len(bounds) and not touched:
+            os.link(earlier[number], path)
+            continue
+        if low is None:
+            run_sql(con, "snapshot/export_view.sql", view=view, path=str(path))
+        else:
+            run_sql(con, "snapshot/export_view_part.sql", view=view, low=low, high=high, path=str(path))
+        _fsync(path)
+    fsync_directory(folder)
+
+
 def _files(snapshot: Path, table: str) -> list[str]:
     return [str(path) for path in sorted((snapshot / table).glob("*.parquet"))]
 
@@ -133,13 +187,17 @@ def _write_views(views_file: Path, current: Path, tables: list[str]) -> None:
     try:
         con.execute(f"ATTACH ? AS snapshot (STORAGE_VERSION '{VIEWS_STORAGE_VERSION}')", [str(building)])
         con.execute("USE snapshot")
-        for table in tables:
+        for table in [*tables, *(f"{view}{STORED}" for view in MATERIALISED_VIEWS)]:
             # A view's definition is stored as text, so its Parquet path is a literal, not a parameter; the folder's
             # own name is escaped for DuckDB's glob ("[" opens a character class).
             folder = "".join(f"[{c}]" if c in "[*?" else c for c in str(current / table))
             location = f"{folder}/*.parquet".replace("'", "''")
             con.execute(f"CREATE VIEW \"{table}\" AS FROM read_parquet('{location}')")
         run_sql(con, "views.sql")
+        switch = sql_statements("snapshot/switch_view.sql")[0]
+        for view in MATERIALISED_VIEWS:
+            con.execute(f'ALTER VIEW "{view}" RENAME TO "{view}{HISTORY}"')
+            con.execute(switch.format(view=f'"{view}"', stored=f"'{view}{STORED}'", history=f"'{view}{HISTORY}'"))
         run_sql(con, "view_comments.sql")
         con.execute("USE memory")
         con.execute("DETACH snapshot")
