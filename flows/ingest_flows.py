@@ -172,7 +172,7 @@ def _run(
     sequential: bool = True,
     max_connections: int = pipeline.DEFAULT_MAX_CONNECTIONS,
 ) -> State:
-    warehouse = Warehouse.at(db, lock_timeout=lock_timeout)
+    warehouse = Warehouse.at(db, lock_timeout=lock_timeout, publish_every=pipeline.RUN_PUBLISH_EVERY)
     pending = list(requests)
     try:
         return _load(warehouse, pending, dask=dask, sequential=sequential, max_connections=max_connections)

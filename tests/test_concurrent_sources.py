@@ -151,6 +151,25 @@ def test_a_source_whose_load_raises_costs_the_others_nothing(tmp_path: Path, seq
     assert loaded == [("site0",), ("site2",), ("site3",)]
 
 
+def test_a_run_of_many_loads_publishes_at_most_every_interval_and_at_its_end(tmp_path: Path) -> None:
+    # an hour between publications: the first commit publishes, the later ones wait for the run's end
+    warehouse = Warehouse.at(tmp_path / "w.duckdb", publish_every=3600)
+    seen_at_commit: list[list[tuple[object, ...]]] = []
+
+    def read_snapshot(outcome: pipeline.LoadOutcome) -> None:
+        with open_reader(warehouse.paths.db) as con:
+            seen_at_commit.append(run_query(con, "SELECT source FROM loads ORDER BY source").rows)
+
+    with four_sites() as sites:
+        requests = [pipeline.LoadRequest(s, kind="manual", mode="scheduled") for s in sources_of(sites[:3])]
+        settled = list(pipeline.run_sources(warehouse, requests, sequential=True, on_commit=read_snapshot))
+
+    assert [error for _, error in settled] == [None, None, None]
+    assert seen_at_commit == [[("site0",)], [("site0",)], [("site0",)]]
+    with open_reader(warehouse.paths.db) as con:
+        assert run_query(con, "SELECT source FROM loads ORDER BY source").rows == [("site0",), ("site1",), ("site2",)]
+
+
 def test_a_crawl_over_the_bound_commits_a_chain_of_packages_with_the_rows_of_one(
     tmp_path: Path, demo_site: DemoSite, demo_source: Source
 ) -> None:

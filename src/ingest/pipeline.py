@@ -42,6 +42,9 @@ CrawlMode = Literal["scheduled", "backfill"]
 # max_concurrency and rate limit below it; 64 lets 32 sources at the default 2 requests/s overlap fully while
 # staying far inside a process's file descriptors.
 DEFAULT_MAX_CONNECTIONS = 64
+# A run of many loads publishes the snapshot at most this often (and once more at its end): a publication costs
+# seconds at national size, and 300 sources each publishing in turn would make the one writer the run's bottleneck.
+RUN_PUBLISH_EVERY = 30.0
 logger = logging.getLogger(__name__)
 Refetch = Literal["none", "failed", "all"]
 """What a backfill does with documents of its window it has seen before:
@@ -386,6 +389,8 @@ def run_sources(
     One writer at a time writes a package and commits it, as its source's fetched documents are parsed (parse_map
     shares the task runner between every source's batches). ``sequential`` runs the loads one after the other, with
     no cap but each source's own, as runs did before sources ran at once; a busy warehouse then ends the run.
+    Readers see the commits as the warehouse publishes them (``Warehouse.publish_every``), and all of them once the
+    last load is in.
     """
     writer = threading.Lock()
 
@@ -411,15 +416,16 @@ def run_sources(
             yield request, error
             if isinstance(error, WarehouseBusyError):
                 return  # the warehouse, not this source: every later load would wait for it too
-        return
-    connections = threading.BoundedSemaphore(max_connections)
-    with ThreadPoolExecutor(max_workers=max(len(requests), 1), thread_name_prefix="load") as pool:
-        # each thread runs in a copy of the caller's context: a flow's task runs and logger belong to its run
-        futures = {
-            pool.submit(contextvars.copy_context().run, load, request, connections): request for request in requests
-        }
-        for future in as_completed(futures):
-            yield futures[future], future.result()
+    else:
+        connections = threading.BoundedSemaphore(max_connections)
+        with ThreadPoolExecutor(max_workers=max(len(requests), 1), thread_name_prefix="load") as pool:
+            # each thread runs in a copy of the caller's context: a flow's task runs and logger belong to its run
+            futures = {
+                pool.submit(contextvars.copy_context().run, load, request, connections): request for request in requests
+            }
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+    warehouse.publish_pending()  # a busy warehouse raises here; the next run's recovery publishes
 
 
 def run_reprocess(

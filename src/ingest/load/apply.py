@@ -10,7 +10,6 @@ import duckdb
 
 from ingest.errors import IngestError
 from ingest.load.package import read_manifest
-from ingest.load.snapshot import publish
 from ingest.load.warehouse import run_sql, transaction
 
 
@@ -31,8 +30,8 @@ class LoadReport:
 
 
 def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport:
-    """Apply a complete package and finish its load in one transaction, publish the snapshot readers see
-    (ingest.load.snapshot), then delete the package."""
+    """Apply a complete package and finish its load in one transaction, then delete the package. Readers see it
+    once the snapshot is published (ingest.load.snapshot; the caller decides when)."""
     manifest = read_manifest(directory)
     if manifest is None:
         raise IngestError(f"load package {directory} is incomplete (no manifest); delete it and run again")
@@ -51,7 +50,6 @@ def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport
             )
     finally:
         con.execute("DETACH pkg")
-    publish(con)
     shutil.rmtree(directory, ignore_errors=True)
     return load_report(con, manifest.load_id)
 

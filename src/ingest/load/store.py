@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import shutil
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -86,13 +88,21 @@ class IndicatorDiff:
 class Warehouse:
     """One warehouse's database and the files beside it; each method opens the database for its own query."""
 
-    def __init__(self, paths: WarehousePaths, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+    def __init__(
+        self, paths: WarehousePaths, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, publish_every: float = 0.0
+    ) -> None:
+        """``publish_every``: the fewest seconds between two publications of the snapshot by this object's commits.
+        0 publishes after every commit; a run of many loads sets more, as each publication costs seconds at national
+        size, and calls ``publish_pending`` when its last load is in."""
         self.paths = paths
         self.lock_timeout = lock_timeout
+        self.publish_every = publish_every
+        self._published_at = -math.inf  # time.monotonic() of this object's latest publication
+        self._unpublished = False  # a commit since then waits for a publication
 
     @classmethod
-    def at(cls, db: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> Self:
-        return cls(WarehousePaths.beside(db), lock_timeout=lock_timeout)
+    def at(cls, db: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, publish_every: float = 0.0) -> Self:
+        return cls(WarehousePaths.beside(db), lock_timeout=lock_timeout, publish_every=publish_every)
 
     def begin_load(
         self,
@@ -137,9 +147,20 @@ class Warehouse:
             return _known(run_sql(con, "load/known_urls.sql", source=source).fetchall())
 
     def commit(self, load_id: str) -> LoadReport:
-        """Apply the load's package in one transaction (which publishes the snapshot readers see)."""
+        """Apply the load's package in one transaction, then publish the snapshot readers see, unless this object
+        published less than ``publish_every`` seconds ago (then ``publish_pending`` or a later commit does)."""
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
-            return apply_package(con, self.paths.packages / load_id)
+            report = apply_package(con, self.paths.packages / load_id)
+            if time.monotonic() - self._published_at >= self.publish_every:
+                self._publish(con)
+            else:
+                self._unpublished = True
+            return report
+
+    def publish_pending(self) -> None:
+        """Publish the snapshot if a commit left it behind the warehouse (see ``publish_every``)."""
+        if self._unpublished:
+            self.publish()
 
     def recover(self) -> list[LoadReport]:
         """Apply complete packages that a killed run wrote but never committed, mark the loads it left running as
@@ -156,13 +177,19 @@ class Warehouse:
             with transaction(con):
                 run_sql(con, "load/abort_running.sql")
             if noted or is_stale(con):
-                publish(con)
+                self._publish(con)
         return reports
 
     def publish(self) -> Path:
         """Publish the snapshot of the warehouse as it stands (creating an empty warehouse if there is none)."""
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
-            return publish(con)
+            return self._publish(con)
+
+    def _publish(self, con: duckdb.DuckDBPyConnection) -> Path:
+        folder = publish(con)
+        self._published_at = time.monotonic()
+        self._unpublished = False
+        return folder
 
     def record_failure(self, load_id: str, *, kind: str, source: str | None, reason: str) -> None:
         """Note a load that gave up before it could write to the warehouse (which was busy); the next run records
