@@ -15,6 +15,7 @@ import pytest
 from ingest.errors import WarehouseBusyError
 from ingest.load.apply import LoadReport, apply_package
 from ingest.load.package import PackageWriter
+from ingest.load.snapshot import publish
 from ingest.load.staging import FetchLogRow, MetricRow, PageRow, SectionRow, StagedRows
 from ingest.load.store import Warehouse
 from ingest.load.warehouse import PUBLIC_VIEWS, connect, run_lock, run_sql
@@ -85,7 +86,9 @@ def load(db: Path, load_id: str, *, text: str, raw: str, extractor: str = "1") -
     writer.finish(source="demo", kind="manual", extractor_version=extractor)
     Warehouse.at(db).begin_load(load_id, kind="manual", source="demo", parameters={}, extractor_version=extractor)
     with connect(db) as con:
-        return apply_package(con, writer.directory)
+        report = apply_package(con, writer.directory)
+        publish(con)  # as Warehouse.commit does after applying
+        return report
 
 
 def rows(db: Path, sql: str, as_of: str | None = None) -> list[tuple[object, ...]]:

@@ -29,8 +29,9 @@ FROM synthetic_new CROSS JOIN range(6) AS r(k);
 
 INSERT INTO metrics
 WITH figures AS (
-    SELECT n.*, k, i.code, i.name_zh, (hash(doc_id, k) % 2000)::DECIMAL(38, 10) / 100 AS value
+    SELECT n.*, k, i.code, i.name_zh, (hash(doc_id, k) % 2000)::DECIMAL(38, 10) / 100 AS value, g.region_code
     FROM synthetic_new AS n
+    JOIN source_regions AS g ON g.source = printf('source%05d', n.s)
     CROSS JOIN range(40) AS r(k)
     JOIN (SELECT code, name_zh, row_number() OVER (ORDER BY code) - 1 AS number FROM indicators) AS i
       ON i.number = k % 20
@@ -51,7 +52,8 @@ SELECT
     size * k // 40,
     size * k // 40 + 12,
     (6 * k // 40)::INTEGER,
-    load_id
+    load_id,
+    region_code
 FROM figures;
 
 DROP TABLE synthetic_new;
