@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -61,6 +62,26 @@ def _start_order(item: pytest.Item) -> int:
     if any(item.get_closest_marker(name) for name in LONG):
         return 1
     return 2
+
+
+@contextmanager
+def prefect_api(url: str) -> Iterator[None]:
+    """Point this process's Prefect at the server ``url`` for a while.
+
+    Prefect's log and event workers keep sending to the server they started under, so they are drained and stopped
+    before leaving, while that server still answers: left running, they would send the rest of the session's logs
+    to a server that has stopped, and the session harness's drain at exit would wait on them for ever.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: url}):
+        try:
+            yield
+        finally:
+            APILogWorker.drain_all()
+            EventsWorker.drain_all()
 
 
 @pytest.fixture(scope="session")

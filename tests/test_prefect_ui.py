@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from ingest.demo_site import DemoSite
 from ingest.local_server import server_environment
+from tests.conftest import prefect_api
 from tests.test_prefect_conventions import flow_run_of, partly_failed_and_clean
 from tests.test_report import chromium  # noqa: F401  # the module's browser, as the report's tests open it
 from tests.test_serve import BIN, _free_port, _healthy, _stop, _wait_for
@@ -52,7 +52,7 @@ def test_a_partly_failed_run_stands_out_in_the_ui(
     tmp_path: Path,
     chromium: object,  # noqa: F811
 ) -> None:
-    with DemoSite() as site, temporary_settings({PREFECT_API_URL: f"{server_with_ui}/api"}):
+    with DemoSite() as site, prefect_api(f"{server_with_ui}/api"):
         partly, clean, _ = partly_failed_and_clean(tmp_path, site)
         partly_run, clean_run = flow_run_of(partly), flow_run_of(clean)
     assert (partly_run.name, partly_run.state_name) == (

@@ -42,7 +42,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from ingest.demo_site import DemoSite, Fault, default_articles
 from ingest.load.store import Warehouse
 from ingest.query import open_reader, run_query
-from tests.conftest import sources_file_for
+from tests.conftest import prefect_api, sources_file_for
 
 pytestmark = pytest.mark.prefect  # a Prefect server of its own, and `ingest serve` against it
 
@@ -268,7 +268,7 @@ def _backfill(served: Served, db: Path, *, since: str, until: str) -> FlowRun:
         "sources_file": str(served.work / "backfill.toml"),
         "db": str(db),
     }
-    with temporary_settings({PREFECT_API_URL: served.api_url}):
+    with prefect_api(served.api_url):
         run = run_deployment("backfill/backfill", parameters=parameters, timeout=120, poll_interval=1)
     assert isinstance(run, FlowRun)
     return run
