@@ -82,12 +82,11 @@ bench-hostile: setup
 
 # Issue 14's national run: SITES portals on loopback (300 by default; SITES=20 for a quick look), each at 2 requests/s,
 # backfilled, run again unchanged, and backfilled one after another; writes bench/results/national.json. The view
-# latencies at 100,000 documents are merged into it by bench.view_scale, where that module exists.
+# latencies at 100,000 documents are merged into it by bench.view_scale.
 SITES ?= 300
 bench-national: setup
 	$(VENV)/bin/python -m bench.national --sites $(SITES)
-	if [ -f bench/view_scale.py ]; then \
-		$(VENV)/bin/python -m bench.view_scale --documents 100000 --merge-into bench/results/national.json; fi
+	$(VENV)/bin/python -m bench.view_scale --documents 100000 --merge-into bench/results/national.json
 
 clean:
 	rm -rf $(VENV) .uv .prefect .pytest_cache .mypy_cache .ruff_cache
