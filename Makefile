@@ -82,10 +82,11 @@ bench-hostile: setup
 
 # Issue 14's national run: SITES portals on loopback (300 by default; SITES=20 for a quick look), each at 2 requests/s,
 # backfilled, run again unchanged, and backfilled one after another; writes bench/results/national.json. The view
-# latencies at 100,000 documents are merged into it by bench.view_scale.
+# latencies at 100,000 documents are merged into it by bench.view_scale. BASELINE=DIR keeps the one-after-another
+# backfill (about 90 minutes at 300 sites) in DIR and reuses it next time for the same sites.
 SITES ?= 300
 bench-national: setup
-	$(VENV)/bin/python -m bench.national --sites $(SITES)
+	$(VENV)/bin/python -m bench.national --sites $(SITES) $(if $(BASELINE),--baseline $(BASELINE))
 	$(VENV)/bin/python -m bench.view_scale --documents 100000 --merge-into bench/results/national.json
 
 clean:

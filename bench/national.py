@@ -14,6 +14,11 @@ other ports would share one host's rate. Every source asks for 2 requests/s. The
 * the backfill again, sources one after another (``ingest run --sequential``), into a second warehouse; both
   warehouses' sorted table contents (tests.reference.table_contents) must be equal.
 
+That last run is the baseline, and at 300 sites it takes about 90 minutes of mostly idle waiting on politeness.
+``--baseline DIR`` keeps its warehouse and figures in DIR and reuses them in a later run for the same ``--sites``
+and ``--seed``; ``--baseline-only`` measures it and stops. A reused baseline was measured by the code of its
+``commit``, which the results record: rows are compared against that code's rows.
+
 Each run is measured as a process tree: wall time, CPU time (the run and every descendant it waited for, the
 Prefect server included) and peak resident memory (bench.hostile.TreeMemory). A run's floor is what politeness
 alone costs: the requests the busiest site received during it (counted by the site) divided by the rate.
@@ -193,8 +198,50 @@ def measure(
     return Run(wall, cpu, memory.peak_bytes / 2**20, returncode, text, requests)
 
 
-def run_national(sites: Sequence[NationalSite], root: Path) -> dict[str, Any]:
-    """Serve ``sites``, measure the three runs and Prefect's start-up, and return the results."""
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """Where the sequential backfill's warehouse and figures are kept, and for which sites."""
+
+    root: Path
+    sites: int
+    seed: int
+
+    @property
+    def db(self) -> Path:
+        return self.root / "sequential" / "reports.duckdb"
+
+    @property
+    def figures(self) -> Path:
+        return self.root / "baseline.json"
+
+    def load(self) -> dict[str, Any] | None:
+        """The kept figures, if they were measured for these sites; None if they must be measured."""
+        if not (self.figures.is_file() and self.db.is_file()):
+            return None
+        kept: dict[str, Any] = json.loads(self.figures.read_text(encoding="utf-8"))
+        return kept if (kept.get("sites"), kept.get("seed")) == (self.sites, self.seed) else None
+
+    def save(self, run: Run) -> dict[str, Any]:
+        figures = {
+            "sites": self.sites,
+            "seed": self.seed,
+            "commit": _commit(),
+            "measured_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "wall_s": run.wall_s,
+            "cpu_s": run.cpu_s,
+            "peak_rss_mb": run.peak_rss_mb,
+        }
+        self.figures.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        return figures
+
+
+def run_national(
+    sites: Sequence[NationalSite], root: Path, baseline: Baseline, *, baseline_only: bool = False
+) -> dict[str, Any]:
+    """Serve ``sites``, measure the runs and Prefect's start-up, and return the results.
+
+    The sequential baseline is measured unless ``baseline`` holds one for these sites; with ``baseline_only``
+    nothing else is, and the result is the baseline's figures."""
     with ExitStack() as stack:
         _log(f"serving {len(sites)} sites")
         demos = serve(stack, sites)
@@ -219,7 +266,20 @@ def run_national(sites: Sequence[NationalSite], root: Path) -> dict[str, Any]:
         def ingest_run(db: Path, *extra: str) -> list[str]:
             return [_ingest(), "run", "--sources", str(sources_file), "--db", str(db), *extra]
 
-        concurrent_db, sequential_db = root / "concurrent" / "reports.duckdb", root / "sequential" / "reports.duckdb"
+        kept = baseline.load()
+        if kept is None:
+            if baseline.db.parent.exists():
+                shutil.rmtree(baseline.db.parent)  # a baseline of other sites, or one a killed run left half done
+            _log("the baseline: the backfill with sources one after another")
+            sequential = measure(ingest_run(baseline.db, "--sequential"), env, root / "sequential.txt", demos, sites)
+            _check({"sequential_backfill": sequential})
+            kept = baseline.save(sequential)
+        else:
+            _log(f"reusing the baseline measured at {kept['measured_at']} by commit {kept['commit']}")
+        if baseline_only:
+            _stop_server(env)
+            return kept
+        concurrent_db = root / "concurrent" / "reports.duckdb"
         _log("backfill: the first run, over an empty warehouse")
         backfill = measure(ingest_run(concurrent_db), env, root / "backfill.txt", demos, sites)
         after_backfill = root / "after-backfill.duckdb"
@@ -228,17 +288,13 @@ def run_national(sites: Sequence[NationalSite], root: Path) -> dict[str, Any]:
                 shutil.copyfile(concurrent_db.with_name(concurrent_db.name + suffix), f"{after_backfill}{suffix}")
         _log("no-change run")
         noop = measure(ingest_run(concurrent_db), env, root / "noop.txt", demos, sites)
-        _log("backfill again, sources one after another")
-        sequential = measure(ingest_run(sequential_db, "--sequential"), env, root / "sequential.txt", demos, sites)
-        # the local Prefect server the first run started (ingest.local_server) lives in this temporary directory
-        subprocess.run([_ingest(), "server", "stop"], env=env, capture_output=True, timeout=120, check=False)
-    runs = {"backfill": backfill, "noop": noop, "sequential_backfill": sequential, "prefect_startup": startup}
-    failed = {name: run.output.strip().splitlines()[-5:] for name, run in runs.items() if run.returncode != 0}
-    if failed:
-        raise SystemExit(f"bench.national: a run failed: {json.dumps(failed, ensure_ascii=False, indent=2)}")
+        _stop_server(env)
+    runs = {"backfill": backfill, "noop": noop, "prefect_startup": startup}
+    _check(runs)
     with connect(after_backfill, read_only=True) as con:
         documents = int((con.execute(DOCUMENTS_SQL).fetchone() or (0,))[0])
-    rows_equal = table_contents(after_backfill, {}) == table_contents(sequential_db, {})
+    rows_equal = table_contents(after_backfill, {}) == table_contents(baseline.db, {})
+    sequential_wall_s = float(kept["wall_s"])
     return {
         "measured_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "sources": len(sites),
@@ -249,23 +305,41 @@ def run_national(sites: Sequence[NationalSite], root: Path) -> dict[str, Any]:
         "backfill_cpu_s": round(backfill.cpu_s, 2),
         "backfill_floor_s": round(backfill.floor_s, 2),
         "backfill_requests": sum(backfill.requests.values()),
-        "sequential_backfill_wall_s": round(sequential.wall_s, 2),
-        "backfill_speedup": round(sequential.wall_s / backfill.wall_s, 2),
+        "sequential_backfill_wall_s": round(sequential_wall_s, 2),
+        "sequential_backfill_commit": kept["commit"],
+        "backfill_speedup": round(sequential_wall_s / backfill.wall_s, 2),
         "noop_wall_s": round(noop.wall_s, 2),
         "noop_cpu_s": round(noop.cpu_s, 2),
         "noop_floor_s": round(noop.floor_s, 2),
         "noop_requests": sum(noop.requests.values()),
         "prefect_startup_s": round(startup.wall_s, 2),
-        "peak_rss_mb": round(max(backfill.peak_rss_mb, noop.peak_rss_mb, sequential.peak_rss_mb), 1),
-        "peak_rss_mb_by_run": {name: round(run.peak_rss_mb, 1) for name, run in runs.items()},
+        "peak_rss_mb": round(max(backfill.peak_rss_mb, noop.peak_rss_mb, float(kept["peak_rss_mb"])), 1),
+        "peak_rss_mb_by_run": {name: round(run.peak_rss_mb, 1) for name, run in runs.items()}
+        | {"sequential_backfill": round(float(kept["peak_rss_mb"]), 1)},
         "rows_equal_to_sequential": rows_equal,
         "done": {  # issue 14's Done-when for the runs
             # whole: the no-change run reuses the local Prefect server the backfill started, so pays no start-up
             "noop_within_2x_floor": noop.wall_s <= 2 * noop.floor_s,
-            "backfill_5x_faster_than_sequential": sequential.wall_s >= 5 * backfill.wall_s,
+            "backfill_5x_faster_than_sequential": sequential_wall_s >= 5 * backfill.wall_s,
             "rows_equal_to_sequential": rows_equal,
         },
     }
+
+
+def _check(runs: Mapping[str, Run]) -> None:
+    failed = {name: run.output.strip().splitlines()[-5:] for name, run in runs.items() if run.returncode != 0}
+    if failed:
+        raise SystemExit(f"bench.national: a run failed: {json.dumps(failed, ensure_ascii=False, indent=2)}")
+
+
+def _stop_server(env: dict[str, str]) -> None:
+    """Stop the local Prefect server the first run started (ingest.local_server), which lives in the run's home."""
+    subprocess.run([_ingest(), "server", "stop"], env=env, capture_output=True, timeout=120, check=False)
+
+
+def _commit() -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    return head.stdout.strip() or "unknown"
 
 
 def _ingest() -> str:
@@ -287,13 +361,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sites", type=int, default=300, help="how many portals to serve (default 300)")
     parser.add_argument("--seed", type=int, default=14, help="the same seed serves the same sites")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON results")
+    parser.add_argument("--baseline", type=Path, help="keep the sequential baseline here and reuse it when it is")
+    parser.add_argument("--baseline-only", action="store_true", help="measure the baseline (needs --baseline), stop")
     args = parser.parse_args(argv)
     if args.sites < 1:
         parser.error("--sites must be at least 1")
+    if args.baseline_only and args.baseline is None:
+        parser.error("--baseline-only needs --baseline DIR, where the baseline is kept")
     _log(f"building {args.sites} sites")
     sites = plan_sites(args.sites, seed=args.seed)
     with tempfile.TemporaryDirectory(prefix="bench-national-") as tmp:
-        results = run_national(sites, Path(tmp))
+        root = Path(tmp)
+        baseline = Baseline(args.baseline or root / "baseline", args.sites, args.seed)
+        baseline.root.mkdir(parents=True, exist_ok=True)
+        results = run_national(sites, root, baseline, baseline_only=args.baseline_only)
+        if args.baseline_only:
+            print(json.dumps(results, indent=2))
+            return
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2, ensure_ascii=False))
