@@ -162,11 +162,13 @@ def _end_to_end(results: Mapping[str, Any]) -> str:
         ("the `ingest` flow over the unchanged mirror (whole process)", f"{results['flow_noop_s']:.1f} s"),
         (
             "a no-change `ingest run`, the whole command, local Prefect server warm (goal: < 5 s)",
-            f"{results['cli_noop_s']:.1f} s",
+            f"{results['cli_noop_s']:.1f} s wall, {results['cli_noop_cpu_s']:.1f} s CPU "
+            f"(+ {results['cli_noop_server_cpu_s']:.1f} s in the server)",
         ),
         (
             "a first `ingest demo`, the whole command, local Prefect server warm (goal: < 15 s)",
-            f"{results['cli_demo_s']:.1f} s",
+            f"{results['cli_demo_s']:.1f} s wall, {results['cli_demo_cpu_s']:.1f} s CPU "
+            f"(+ {results['cli_demo_server_cpu_s']:.1f} s in the server)",
         ),
         (
             "the same load as the `ingest` flow, into its own warehouse (whole process)",

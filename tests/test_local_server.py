@@ -107,3 +107,14 @@ def test_commands_that_run_no_flow_never_import_prefect(tmp_path: Path, command:
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.splitlines()[-1] == "[]"
+
+
+def test_help_imports_no_http_client() -> None:
+    """httpx was a quarter of the CPU of `ingest --help`, imported to check the local server's health."""
+    script = (
+        "import sys\nfrom ingest.cli import app\napp(['--help'], standalone_mode=False)\n"
+        "print('httpx' in sys.modules)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.splitlines()[-1] == "False"

@@ -35,9 +35,12 @@ def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
         return {name: run_query(con, sql).rows for name, sql in SNAPSHOT.items()}
 
 
-def start_load_process(db: Path, source: Source, lock_timeout: float = 30.0) -> subprocess.Popen[str]:
+def start_load_process(
+    db: Path, source: Source, lock_timeout: float = 30.0, gate: Path | None = None
+) -> subprocess.Popen[str]:
+    gated = [] if gate is None else [str(gate)]
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.load_runner", str(db), source.model_dump_json(), str(lock_timeout)],
+        [sys.executable, "-m", "tests.load_runner", str(db), source.model_dump_json(), str(lock_timeout), *gated],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -93,12 +96,15 @@ def test_kill_9_at_any_point_then_rerun_equals_an_uninterrupted_load(tmp_path: P
 
 def test_two_concurrent_runs_leave_intact_data_and_a_clear_message(tmp_path: Path, slow_source: Source) -> None:
     db = tmp_path / "w.duckdb"
-    # at 1.5 requests/s the first run outlasts the others' start-up
-    first = start_load_process(db, slow_source.model_copy(update={"rate_limit": 1.5}), lock_timeout=60)
+    # The first commits only once the impatient one has given up: however slowly the others start on a busy
+    # machine, the first still holds the run lock when they ask for it.
+    gate = tmp_path / "commit"
+    first = start_load_process(db, slow_source, lock_timeout=60, gate=gate)
     wait_for_line(first, "collecting")  # the first holds the run lock from here to its commit
     impatient = start_load_process(db, slow_source, lock_timeout=0.5)
     patient = start_load_process(db, slow_source, lock_timeout=60)
     code, _, err = finish(impatient)
+    gate.touch()
     assert code != 0 and "another run is writing to" in err
     assert finish(first)[0] == 0
     code, out, err = finish(patient)

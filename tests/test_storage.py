@@ -80,6 +80,25 @@ def test_an_open_reader_holds_up_no_load_and_sees_each_commit(demo_site: DemoSit
         reader.close()
 
 
+def test_a_publication_keeps_the_views_file_unless_the_schema_changed(
+    demo_site: DemoSite, warehouse: Warehouse
+) -> None:
+    """The views file reads the tables through the ``current`` link, so a load that changes no schema leaves it as
+    it is (rewriting it was a third of a no-change run's publication); a new migration has it written again."""
+    warehouse.publish()
+    views = warehouse.paths.snapshot
+    first = views.stat().st_ino
+    outcome = load_once(warehouse, demo_source_for(demo_site))
+    assert views.stat().st_ino == first  # the same file, not one written anew and renamed over it
+    with open_reader(warehouse.paths.db) as con:
+        assert run_query(con, "SELECT count(*) FROM documents_current").rows == [(outcome.report.documents_added,)]
+
+    with connect(warehouse.paths.db) as con:
+        con.execute("INSERT INTO schema_migrations (name, applied_at) VALUES ('999_test.sql', now())")
+    warehouse.publish()
+    assert views.stat().st_ino != first
+
+
 def invoke(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)

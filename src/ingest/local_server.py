@@ -31,8 +31,6 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-import httpx
-
 from ingest.errors import IngestError
 from ingest.load.files import write_atomically
 
@@ -166,6 +164,9 @@ def _locked(path: Path, operation: int) -> Iterator[None]:
 
 
 def _healthy(url: str) -> bool:
+    # imported here: every `ingest` command imports this module, and httpx was a quarter of the CPU of `ingest --help`
+    import httpx
+
     try:
         return httpx.get(f"{url}/health", timeout=2.0).status_code == 200
     except httpx.HTTPError:

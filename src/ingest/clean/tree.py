@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import cast
 
 from lxml import etree
-from lxml.html import soupparser
 
 __all__ = ["Element", "drop", "element_text", "parse_document", "parse_fragment", "select"]
 
@@ -28,6 +27,9 @@ def parse_document(html: str) -> Element | None:
 
 
 def _parse_with_beautifulsoup(html: str) -> Element | None:
+    # imported here: BeautifulSoup costs every `ingest` process 0.2 s of CPU, for the rare page lxml cannot read
+    from lxml.html import soupparser
+
     try:
         root: Element = soupparser.fromstring(html, features="html.parser")
     except (ValueError, RecursionError):

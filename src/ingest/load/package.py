@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Self
 
 import duckdb
-import pyarrow as pa
 
 from ingest.load.files import write_atomically
 from ingest.load.staging import STAGE_TABLES, StagedRows, StageRow, StageTable, columns, text_chars
@@ -81,10 +80,12 @@ class PackageWriter:
         rows = self._buffers[table]
         if not rows:
             return
-        batch = pa.Table.from_pydict(columns(rows))
-        self._con.register("batch", batch)
-        self._con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch")
-        self._con.unregister("batch")
+        # Each column goes in as one list parameter, unnested side by side. DuckDB converts the lists itself, as
+        # fast as an Arrow batch (bench: 20,000 rows in 0.09 s against 0.13 s); Arrow's conversion from Python lists
+        # imported pandas whenever it was installed, 1.3 s of CPU in every `ingest run` (docs/cli_speed.md).
+        batch = columns(rows)
+        unnested = ", ".join(f'UNNEST(${n}) AS "{name}"' for n, name in enumerate(batch, start=1))
+        self._con.execute(f"INSERT INTO {table} BY NAME SELECT {unnested}", list(batch.values()))
         rows.clear()
         self._chars[table] = 0
 

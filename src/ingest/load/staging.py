@@ -166,7 +166,7 @@ def text_chars(row: StageRow) -> int:
 
 
 def columns(rows: Sequence[StageRow]) -> dict[str, list[object]]:
-    """Rows of one table as columns, the shape Arrow builds a batch from."""
+    """Rows of one table as columns, the shape a package inserts them in (ingest.load.package)."""
     names = [f.name for f in fields(rows[0])]
     return {name: [getattr(row, name) for row in rows] for name in names}
 
