@@ -31,9 +31,9 @@ def _commit(warehouse: Warehouse, load_id: str) -> LoadReport:
 
 def main(db: str, source_json: str, lock_timeout: str) -> None:
     source = Source.model_validate_json(source_json)
-    warehouse = Warehouse.at(Path(db))
-    with run_lock(warehouse.paths.db, timeout=float(lock_timeout)):
-        warehouse.recover()
+    warehouse = Warehouse.at(Path(db), lock_timeout=float(lock_timeout))
+    with run_lock(warehouse.paths.db, timeout=float(lock_timeout), sources=[source.name]) as held:  # as the flow
+        warehouse.recover(held)
         request = pipeline.LoadRequest(source, kind="manual", mode="scheduled")
         steps = pipeline.LoadSteps(start=_start, commit=_commit)
         _, report = pipeline.run_load(warehouse, request, steps=steps)
