@@ -60,11 +60,21 @@ def hosts(sites: tuple[DemoSite, DemoSite]) -> dict[str, str]:
     return {site.base_url: f"http://{site.template}" for site in sites}
 
 
-def crawled(site: DemoSite) -> tuple[float, float]:
-    """When the site received its first and its last request (the site's own clock, in this process)."""
-    times = [record.time for record in site.requests()]
-    assert times, "the site was never crawled"
-    return times[0], times[-1]
+def assert_crawled_at_once(sites: tuple[DemoSite, DemoSite]) -> None:
+    """Each site was still being crawled when the other's crawl began, by the sites' request logs."""
+    spans = [(records[0].time, records[-1].time) for records in (site.requests() for site in sites)]
+    assert max(start for start, _ in spans) < min(end for _, end in spans), f"the crawls did not overlap: {spans}"
+
+
+@pytest.fixture
+def started() -> Iterator[list[subprocess.Popen[str]]]:
+    """The processes a test starts, killed at its end if a failure left them running."""
+    processes: list[subprocess.Popen[str]] = []
+    yield processes
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
 
 
 class Lines:
@@ -97,7 +107,7 @@ class Lines:
         return lines
 
 
-def load_process(db: Path, source: Source) -> Lines:
+def load_process(db: Path, source: Source, started: list[subprocess.Popen[str]]) -> Lines:
     """tests.load_runner: one load of ``source``, printing ``collecting`` and ``committing`` as it goes."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.load_runner", str(db), source.model_dump_json(), "120"],
@@ -106,6 +116,7 @@ def load_process(db: Path, source: Source) -> Lines:
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    started.append(process)
     return Lines(process)
 
 
@@ -113,7 +124,7 @@ def load_process(db: Path, source: Source) -> Lines:
 @pytest.mark.timeout(600)
 @pytest.mark.usefixtures("prefect_harness")
 def test_two_ingest_runs_of_different_sources_load_at_once_with_the_rows_of_one_after_the_other(
-    tmp_path: Path, sites: tuple[DemoSite, DemoSite]
+    tmp_path: Path, sites: tuple[DemoSite, DemoSite], started: list[subprocess.Popen[str]]
 ) -> None:
     from prefect.settings import PREFECT_API_URL
 
@@ -127,7 +138,7 @@ def test_two_ingest_runs_of_different_sources_load_at_once_with_the_rows_of_one_
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
     }
     command = [str(Path(sys.executable).parent / "ingest"), "run", "--sources", str(sources_file), "--db", str(db)]
-    runs = [
+    started += [
         subprocess.Popen(
             [*command, "--source", source.name, "--lock-timeout", "300"],
             env=env,
@@ -137,11 +148,9 @@ def test_two_ingest_runs_of_different_sources_load_at_once_with_the_rows_of_one_
         )
         for source in sources
     ]
-    outputs = [run.communicate(timeout=540)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
-
-    (first_start, first_end), (second_start, second_end) = map(crawled, sites)
-    assert max(first_start, second_start) < min(first_end, second_end), "the two crawls did not overlap"
+    outputs = [run.communicate(timeout=540)[0] for run in started]
+    assert [run.returncode for run in started] == [0, 0], outputs
+    assert_crawled_at_once(sites)
 
     reference = one_after_the_other(tmp_path / "reference" / "reports.duckdb", sources)
     assert table_contents(db, hosts(sites)) == table_contents(reference.paths.db, hosts(sites))
@@ -155,11 +164,11 @@ def test_two_ingest_runs_of_different_sources_load_at_once_with_the_rows_of_one_
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_a_run_killed_beside_another_loses_nothing_and_the_next_run_of_its_source_recovers_it(
-    tmp_path: Path, sites: tuple[DemoSite, DemoSite]
+    tmp_path: Path, sites: tuple[DemoSite, DemoSite], started: list[subprocess.Popen[str]]
 ) -> None:
     killed_source, other_source = slow_sources(sites, rate_limit=2.0)
     db = tmp_path / "concurrent" / "reports.duckdb"
-    killed, other = load_process(db, killed_source), load_process(db, other_source)
+    killed, other = load_process(db, killed_source, started), load_process(db, other_source, started)
     killed.expect("collecting")
     other.expect("collecting")  # both loads begun: two runs at once
 
@@ -171,11 +180,10 @@ def test_a_run_killed_beside_another_loses_nothing_and_the_next_run_of_its_sourc
         killed.rest()
         assert killed.process.returncode == -signal.SIGKILL, "the run ended before it could be killed"
         other.expect("committing")  # its package complete too, waiting for the file
-        (first_start, first_end), (second_start, second_end) = map(crawled, sites)
-        assert max(first_start, second_start) < min(first_end, second_end), "the two crawls did not overlap"
+        assert_crawled_at_once(sites)
         [package] = [p for p in Warehouse.at(db).paths.packages.iterdir() if killed_source.name in p.name]
         assert (package / MANIFEST).is_file()
-        rerun = load_process(db, killed_source)  # its recovery waits for the file as well
+        rerun = load_process(db, killed_source, started)  # its recovery waits for the file as well
     finally:
         holder.close()
 
