@@ -216,9 +216,14 @@ def _load(
         publish_load(warehouse, outcome)
         outcomes.append(outcome)
 
-    with run_lock(warehouse.paths.db, timeout=warehouse.lock_timeout), parse_task_runner(dask) as runner:
+    # The locks of its own sources only: a run of other sources, in another process, loads at the same time.
+    sources = [request.source.name for request in pending]
+    with (
+        run_lock(warehouse.paths.db, timeout=warehouse.lock_timeout, sources=sources) as held,
+        parse_task_runner(dask) as runner,
+    ):
         check_warehouse(warehouse)
-        for recovered in warehouse.recover():
+        for recovered in warehouse.recover(held):
             logger.info("load_id=%s recovered a package a killed run left uncommitted", recovered.load_id)
         settled = pipeline.run_sources(
             warehouse,

@@ -20,7 +20,7 @@ from ingest import pipeline
 from ingest.errors import IngestError, WarehouseBusyError
 from ingest.failures import summarise_failures
 from ingest.load.store import Warehouse
-from ingest.load.warehouse import DEFAULT_DB, run_lock
+from ingest.load.warehouse import DEFAULT_DB, WHOLE, run_lock
 from ingest.progress import current_progress
 from ingest.sources import load_sources
 
@@ -50,7 +50,8 @@ def reprocess(
     try:
         check_dask(dask)
         sources = {s.name: s for s in load_sources(Path(sources_file))} if Path(sources_file).exists() else {}
-        with run_lock(warehouse.paths.db, timeout=lock_timeout), parse_task_runner(dask) as runner:
+        # it may touch every source's documents: the whole warehouse, so no run of any source loads meanwhile
+        with run_lock(warehouse.paths.db, timeout=lock_timeout, sources=WHOLE), parse_task_runner(dask) as runner:
             check_warehouse(warehouse)
             outcome = pipeline.run_reprocess(
                 warehouse,

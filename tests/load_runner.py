@@ -27,7 +27,7 @@ def _start(warehouse: Warehouse, request: pipeline.LoadRequest) -> pipeline.Load
 
 def main(db: str, source_json: str, lock_timeout: str, gate: str | None = None) -> None:
     source = Source.model_validate_json(source_json)
-    warehouse = Warehouse.at(Path(db))
+    warehouse = Warehouse.at(Path(db), lock_timeout=float(lock_timeout))
 
     def commit(warehouse: Warehouse, load_id: str) -> LoadReport:
         while gate is not None and not Path(gate).exists():
@@ -35,8 +35,8 @@ def main(db: str, source_json: str, lock_timeout: str, gate: str | None = None) 
         print("committing", flush=True)
         return pipeline.commit_load(warehouse, load_id)
 
-    with run_lock(warehouse.paths.db, timeout=float(lock_timeout)):
-        warehouse.recover()
+    with run_lock(warehouse.paths.db, timeout=float(lock_timeout), sources=[source.name]) as held:  # as the flow
+        warehouse.recover(held)
         request = pipeline.LoadRequest(source, kind="manual", mode="scheduled")
         steps = pipeline.LoadSteps(start=_start, commit=commit)
         _, report = pipeline.run_load(warehouse, request, steps=steps)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -140,15 +140,16 @@ def read_manifest(directory: Path) -> Manifest | None:
         return None
 
 
-def pending_packages(root: Path) -> list[Path]:
+def pending_packages(root: Path, others: Collection[str] = ()) -> list[Path]:
     """Complete packages not yet applied (a run was killed between writing and applying), oldest first.
 
-    Incomplete ones (a run was killed while writing) are deleted: their load is redone from the network.
-    Call only while holding the warehouse's run lock.
+    Incomplete ones (a run was killed while writing) are deleted: their load is redone from the network. The
+    packages of the loads ``others`` are left alone, complete or not: a run alive in another process may be writing
+    them. Call only while holding the run locks of the loads not in ``others``.
     """
     if not root.is_dir():
         return []
-    packages = sorted(p for p in root.iterdir() if p.is_dir())
+    packages = sorted(p for p in root.iterdir() if p.is_dir() and p.name not in others)
     for package in packages:
         if read_manifest(package) is None:
             shutil.rmtree(package, ignore_errors=True)

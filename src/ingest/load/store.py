@@ -12,7 +12,7 @@ import logging
 import math
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -162,20 +162,25 @@ class Warehouse:
         if self._unpublished:
             self.publish()
 
-    def recover(self) -> list[LoadReport]:
+    def recover(self, sources: Collection[str] | None = None) -> list[LoadReport]:
         """Apply complete packages that a killed run wrote but never committed, mark the loads it left running as
         aborted, record the loads that gave up waiting for the warehouse, and publish the snapshot if it lags (a run
-        killed before publishing, or a warehouse from before snapshots). Call only while holding the warehouse's run
-        lock, before the run begins any load."""
+        killed before publishing, or a warehouse from before snapshots). Call with what ``run_lock`` yielded (the
+        sources whose locks the run holds, None for the whole warehouse), before the run begins any load: only
+        those sources' loads are recovered, and reprocess loads, since a run of another source may be alive in
+        another process and still writing its package."""
+        held = None if sources is None else sorted(sources)
         with connect(self.paths.db, lock_timeout=self.lock_timeout) as con:
             noted = self._record_failures(con)
+            unfinished: dict[str, bool] = dict(run_sql(con, "load/unfinished.sql", sources=held).fetchall())
+            others = [load_id for load_id, ours in unfinished.items() if not ours]
             reports = [
                 apply_package(con, package)
-                for package in pending_packages(self.paths.packages)
-                if self._written_here(con, package)
+                for package in pending_packages(self.paths.packages, others)
+                if self._written_here(package, unfinished)
             ]
             with transaction(con):
-                run_sql(con, "load/abort_running.sql")
+                run_sql(con, "load/abort_running.sql", sources=held)
             if noted or is_stale(con):
                 self._publish(con)
         return reports
@@ -220,18 +225,15 @@ class Warehouse:
         return bool(notes)
 
     @staticmethod
-    def _written_here(con: duckdb.DuckDBPyConnection, package: Path) -> bool:
+    def _written_here(package: Path, unfinished: Mapping[str, bool]) -> bool:
         """Whether a package is one this warehouse's writer made: its load was recorded, and left unfinished,
         before the package was written. Anything else was planted in the folder and is refused."""
         manifest = read_manifest(package)
-        recorded = manifest is not None and manifest.load_id == package.name
-        if recorded:
-            row = run_sql(con, "load/unfinished.sql", load_id=package.name).fetchone()
-            recorded = bool(row and row[0])
-        if not recorded:
-            log.warning("refused load package %s: no unfinished load of this warehouse wrote it", package)
-            shutil.rmtree(package, ignore_errors=True)
-        return recorded
+        if manifest is not None and manifest.load_id == package.name and package.name in unfinished:
+            return True
+        log.warning("refused load package %s: no unfinished load of this warehouse wrote it", package)
+        shutil.rmtree(package, ignore_errors=True)
+        return False
 
     def current_versions(self, *, source: str | None, since: date | None) -> list[CurrentVersion]:
         """The current version of every document (of ``source``, published since ``since``) with an archived

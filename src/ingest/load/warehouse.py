@@ -2,8 +2,8 @@
 
 DuckDB lets one process open a file for writing and then no other process may open it at all. So writers
 hold the file only while they apply a load package (seconds), and every open waits a bounded time for the
-file to be free before failing with a message that says who holds it. Whole runs are serialised separately
-by :func:`run_lock`, an advisory lock beside the database file.
+file to be free before failing with a message that says who holds it. Runs are serialised separately, source by
+source, by :func:`run_lock`: advisory locks beside the database file.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -134,40 +135,88 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("COMMIT")
 
 
+WHOLE = None
+"""The ``sources`` of :func:`run_lock` that locks the whole warehouse: what a run touching every source holds."""
+
+
 @contextmanager
-def run_lock(db: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the warehouse's run lock: at most one ingest, backfill or reprocess per database at a time."""
-    lock_path = db.with_name(db.name + ".lock")
+def run_lock(
+    db: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT, sources: Collection[str] | None = WHOLE
+) -> Iterator[frozenset[str] | None]:
+    """Hold a run's locks on the warehouse; yield the sources held, or None when it holds the whole warehouse.
+
+    Runs lock by source, so that runs of different sources crawl, parse and commit at once: DuckDB lets one
+    process write the file at a time, but a writer holds it only for seconds (:func:`connect`). A run of
+    ``sources`` holds the warehouse lock shared and each of its sources' locks exclusively; a run that touches
+    every source (reprocess; the default) holds the warehouse lock exclusively, so it waits for every run and
+    every run for it. Two runs of one source still run one after the other. Every run takes its locks in one
+    order (the gate, the warehouse, its sources by name), so no two runs can each hold what the other waits for;
+    the gate, held by whoever waits for the warehouse lock, keeps a run that wants the whole warehouse from waiting
+    for ever behind source runs that keep overlapping.
+    """
+    deadline = time.monotonic() + timeout
+    folder = lock_folder(db)
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        handle = lock_path.open("a+")
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a --db under a file, or where nothing can be written
         raise IngestError(f"cannot use {db} as a warehouse: {exc.strerror}: {exc.filename}") from None
-    with handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "another process"
-                    raise WarehouseBusyError(
-                        f"another run is writing to {db} ({holder}); waited {timeout:g} s — "
-                        "try again when it finishes or pass a longer --lock-timeout"
-                    ) from None
-                time.sleep(0.2)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+    wait = _Wait(db, deadline, timeout)
+    whole = sources is WHOLE
+    with ExitStack() as held:
+        with wait.lock(folder / "gate.lock", fcntl.LOCK_EX):
+            held.enter_context(wait.lock(db.with_name(db.name + ".lock"), fcntl.LOCK_EX if whole else fcntl.LOCK_SH))
+        for name in sorted(set(sources or ())):
+            held.enter_context(wait.lock(folder / f"{name}.lock", fcntl.LOCK_EX, f"source {name}"))
+        yield None if sources is None else frozenset(sources)
+
+
+def lock_folder(db: Path) -> Path:
+    """``warehouse/reports.duckdb`` → ``warehouse/reports.locks/``: the gate and one lock file per source."""
+    return db.with_suffix(".locks")
+
+
+@dataclass(frozen=True, slots=True)
+class _Wait:
+    """The locks of one run: each waited for until the run's one deadline."""
+
+    db: Path
+    deadline: float
+    timeout: float
+
+    @contextmanager
+    def lock(self, path: Path, operation: int, what: str = "") -> Iterator[None]:
+        """Hold ``flock(operation)`` on ``path``; an exclusive holder writes its pid there for those who wait."""
         try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle = path.open("a+")
+        except OSError as exc:
+            raise IngestError(f"cannot use {self.db} as a warehouse: {exc.strerror}: {exc.filename}") from None
+        with handle:
+            while True:
+                try:
+                    fcntl.flock(handle, operation | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= self.deadline:
+                        handle.seek(0)
+                        holder = handle.read().strip() or "another process"
+                        raise WarehouseBusyError(
+                            f"another run is writing to {self.db} ({holder}); waited {self.timeout:g} s — "
+                            "try again when it finishes or pass a longer --lock-timeout"
+                        ) from None
+                    time.sleep(0.2)
+            exclusive = operation == fcntl.LOCK_EX
+            if exclusive:
+                handle.seek(0)
+                handle.truncate()
+                handle.write(", ".join(filter(None, (f"pid {os.getpid()}", what))))
+                handle.flush()
+            try:
+                yield
+            finally:
+                if exclusive:
+                    handle.seek(0)
+                    handle.truncate()
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 PUBLIC_VIEWS = (
