@@ -349,22 +349,26 @@ def run_load(
     documents of a longer crawl, each committed (and handed to ``on_commit``) before the crawl goes on. Returns the
     last package's outcome.
 
-    ``writer`` is held while the warehouse or a package is written (and while ``on_commit`` runs), so that the loads
-    of many sources at once have one writer; the network is never waited for while holding it. ``connections`` is
-    the run's cap on open connections.
+    ``writer`` is held while a package is written and committed, so that the loads of many sources at once have one
+    writer; the network is never waited for while holding it. Planning a load and ``on_commit`` need not hold it:
+    every warehouse call of the loads goes through the connection they share (Warehouse.in_use), one at a time, so a
+    plan or a read never lands inside a commit, and their Prefect tasks and artifacts do not queue 300 sources
+    behind one lock. ``connections`` is the run's cap on open connections.
     """
-    with writer:
+    with warehouse.in_use():
         plan = steps.start(warehouse, request)
     with open_crawl(warehouse, request, plan, connections) as crawl:
         while True:
             fetched = steps.fetch(crawl, plan, progress)
             parsed = parse_map(warehouse.paths.archive, parse_batches(fetched.jobs), fetched.window)
-            with writer:
-                following = start_part(warehouse, request, plan) if fetched.more else None
-                summary = write_package(
-                    warehouse, plan, parsed, pages=len(fetched.jobs), fetched=fetched, progress=progress
-                )
-                outcome = LoadOutcome(summary, steps.commit(warehouse, plan.load_id))
+            # in use while it waits for the writer too: the loads queued for it share one connection
+            with warehouse.in_use():
+                with writer:
+                    following = start_part(warehouse, request, plan) if fetched.more else None
+                    summary = write_package(
+                        warehouse, plan, parsed, pages=len(fetched.jobs), fetched=fetched, progress=progress
+                    )
+                    outcome = LoadOutcome(summary, steps.commit(warehouse, plan.load_id))
                 on_commit(outcome)
             if following is None:
                 return outcome
