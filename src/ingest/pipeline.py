@@ -29,7 +29,7 @@ from ingest.failures import Failure, FailureKind
 from ingest.fetch import Fetcher, WarcArchive
 from ingest.fetch.browser import Renderer
 from ingest.load.apply import LoadReport
-from ingest.load.package import PackageWriter
+from ingest.load.package import Manifest, PackageFields, PackageWriter
 from ingest.load.staging import StagedRows, fetch_log_row, url_state_row
 from ingest.load.store import CrawlMemory, Warehouse
 from ingest.metrics import Vocabulary
@@ -254,10 +254,15 @@ def write_package(
     """Write the fetched rows of a load and its ``parsed`` batches (covering ``pages`` pages in all) to its package,
     batch by batch as they come, releasing each batch's rows once written, and finish the package."""
     summary = CollectSummary(load_id=plan.load_id, source=plan.source)
+    if fetched is not None:
+        summary.list_pages, summary.not_modified = fetched.list_pages, fetched.not_modified
+        summary.failures.extend(fetched.failures)
+    if fetched is not None and not fetched.jobs:  # nothing to parse: the commit applies these few rows from memory
+        staged: dict[str, int] = {table: len(rows) for table, rows in fetched.rows.by_table()}
+        warehouse.hold_package(Manifest.new(plan.load_id, staged, **_manifest_fields(plan)), fetched.rows)
+        return summary
     with PackageWriter(warehouse.paths.packages, plan.load_id) as package:
         if fetched is not None:
-            summary.list_pages, summary.not_modified = fetched.list_pages, fetched.not_modified
-            summary.failures.extend(fetched.failures)
             package.add(fetched.rows)
         done = 0
         for batch in parsed:
@@ -271,14 +276,18 @@ def write_package(
             done += batch.pages
             counts = {"extracted": summary.fetched, "failed": len(summary.failures)}
             progress.update(plan.load_id, "parse", done, total=pages, counts=counts)
-        package.finish(
-            source=plan.source,
-            kind=plan.kind,
-            extractor_version=EXTRACTOR_VERSION,
-            region=plan.region,
-            region_code=plan.region_code,
-        )
+        package.finish(**_manifest_fields(plan))
     return summary
+
+
+def _manifest_fields(plan: LoadPlan) -> PackageFields:
+    return {
+        "source": plan.source,
+        "kind": plan.kind,
+        "extractor_version": EXTRACTOR_VERSION,
+        "region": plan.region,
+        "region_code": plan.region_code,
+    }
 
 
 def commit_load(warehouse: Warehouse, load_id: str) -> LoadReport:

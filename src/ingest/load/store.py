@@ -1,4 +1,5 @@
-"""The warehouse as a load sees it: every query the pipeline runs, each on a connection held only as long as it.
+"""The warehouse as a load sees it: every query the pipeline runs, each on a connection held only as long as it, or
+on one connection the loads of a run share while they use it in turn (Warehouse.in_use).
 
 A load opens the warehouse to plan (record the load, read the crawl memory) and to commit (apply its package,
 then publish the snapshot readers open: ingest.load.snapshot); collecting, which takes the network's time, never
@@ -25,10 +26,11 @@ import duckdb
 from ingest.crawl import KnownArticle
 from ingest.diff import DocumentDiff, load_diffs
 from ingest.fetch import WarcRef
-from ingest.load.apply import LoadReport, apply_package
+from ingest.load.apply import LoadReport, apply_package, apply_rows
 from ingest.load.files import write_atomically
-from ingest.load.package import pending_packages, read_manifest
+from ingest.load.package import Manifest, pending_packages, read_manifest, write_package
 from ingest.load.snapshot import is_stale, publish, snapshot_paths
+from ingest.load.staging import StagedRows
 from ingest.load.warehouse import DEFAULT_LOCK_TIMEOUT, connect, run_sql, transaction
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ class Warehouse:
         self._users = 0  # threads inside in_use()
         self._shared: duckdb.DuckDBPyConnection | None = None  # their connection, once one of them used it
         self._shared_lock = threading.Lock()
+        self._held_packages: dict[str, tuple[Manifest, StagedRows]] = {}  # by load id: see hold_package
 
     @classmethod
     def at(cls, db: Path, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT, publish_every: float = 0.0) -> Self:
@@ -182,16 +185,30 @@ class Warehouse:
         with self._connection(read_only=True) as con:
             return _known(run_sql(con, "load/known_urls.sql", source=source).fetchall())
 
+    def hold_package(self, manifest: Manifest, rows: StagedRows) -> None:
+        """Keep a small package in memory for :meth:`commit`, instead of writing it to disk first: the package of a
+        load with nothing to parse (a source where nothing changed) is a few rows, which the file cost ten times over.
+        A commit that fails writes it to disk, for the next run's recovery, as if it had been written before."""
+        with self._shared_lock:
+            self._held_packages[manifest.load_id] = (manifest, rows)
+
     def commit(self, load_id: str) -> LoadReport:
         """Apply the load's package in one transaction, then publish the snapshot readers see, unless this object
         published less than ``publish_every`` seconds ago (then ``publish_pending`` or a later commit does)."""
-        with self._connection() as con:
-            report = apply_package(con, self.paths.packages / load_id)
-            if time.monotonic() - self._published_at >= self.publish_every:
-                self._publish(con)
-            else:
-                self._unpublished = True
-            return report
+        with self._shared_lock:
+            held = self._held_packages.pop(load_id, None)
+        try:
+            with self._connection() as con:
+                report = apply_package(con, self.paths.packages / load_id) if held is None else apply_rows(con, *held)
+                if time.monotonic() - self._published_at >= self.publish_every:
+                    self._publish(con)
+                else:
+                    self._unpublished = True
+                return report
+        except BaseException:
+            if held is not None:
+                write_package(self.paths.packages, *held)
+            raise
 
     def publish_pending(self) -> None:
         """Publish the snapshot if a commit left it behind the warehouse (see ``publish_every``)."""
