@@ -17,7 +17,9 @@ other ports would share one host's rate. Every source asks for 2 requests/s. The
 That last run is the baseline, and at 300 sites it takes about 90 minutes of mostly idle waiting on politeness.
 ``--baseline DIR`` keeps its warehouse and figures in DIR and reuses them in a later run for the same ``--sites``
 and ``--seed``; ``--baseline-only`` measures it and stops. A reused baseline was measured by the code of its
-``commit``, which the results record: rows are compared against that code's rows.
+``commit``, which the results record: rows are compared against that code's rows. ``--no-baseline`` skips it, for a
+quick look at the concurrent runs: the figures that need it are null, and the results are printed, written only to
+an explicit ``--results``. ``--network 127.78`` serves the sites in another /16 of loopback than 127.77's.
 
 Each run is measured as a process tree: wall time, CPU time (the run and every descendant it waited for, the
 Prefect server included) and peak resident memory (bench.hostile.TreeMemory). A run's floor is what politeness
@@ -31,6 +33,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -61,6 +64,8 @@ PAGE_SIZES = (2, 3, 5, 8, 10, 15, 20)  # articles per list page: 1 to 20 list pa
 FAULTY_EVERY = 20  # one site in 20 misbehaves, the first at index 10: a run of 20 sites has one
 SERVER_POLL_S = 1.0  # an idle site wakes once a second, so 300 of them cost this process almost no CPU
 DOCUMENTS_SQL = "SELECT count(*) FROM documents_current"
+# The sites' /16 of loopback. --network moves a quick look to another one while a long run holds this one.
+NETWORK = "127.77"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +97,7 @@ class Run:
         return politeness_floor(self.requests, RATE_LIMIT)
 
 
-def plan_sites(count: int, *, seed: int = 14) -> list[NationalSite]:
+def plan_sites(count: int, *, seed: int = 14, network: str = NETWORK) -> list[NationalSite]:
     """``count`` sites alternating between the two templates, the same for the same seed."""
     if count < 1:
         raise ValueError(f"the benchmark needs at least one site, got {count}")
@@ -110,18 +115,19 @@ def plan_sites(count: int, *, seed: int = 14) -> list[NationalSite]:
                 template=template,
                 articles=mirror.articles,
                 page_size=rng.choice(PAGE_SIZES),
-                host=loopback_address(index),
+                host=loopback_address(index, network),
                 faults=site_faults(index, mirror.articles),
             )
         )
     return sites
 
 
-def loopback_address(index: int) -> str:
-    """The ``index``-th site's address in 127.77.0.0/16 (all of 127/8 is loopback on Linux)."""
+def loopback_address(index: int, network: str = NETWORK) -> str:
+    """The ``index``-th site's address in ``network``.0.0/16, 127.77 by default (all of 127/8 is loopback on
+    Linux)."""
     if not 0 <= index < 254 * 256:
-        raise ValueError(f"site index {index} does not fit in 127.77.0.0/16")
-    return f"127.77.{index // 254}.{index % 254 + 1}"
+        raise ValueError(f"site index {index} does not fit in {network}.0.0/16")
+    return f"{network}.{index // 254}.{index % 254 + 1}"
 
 
 def site_faults(index: int, articles: Sequence[DemoArticle]) -> tuple[Fault, ...]:
@@ -236,12 +242,12 @@ class Baseline:
 
 
 def run_national(
-    sites: Sequence[NationalSite], root: Path, baseline: Baseline, *, baseline_only: bool = False
+    sites: Sequence[NationalSite], root: Path, baseline: Baseline | None, *, baseline_only: bool = False
 ) -> dict[str, Any]:
     """Serve ``sites``, measure the runs and Prefect's start-up, and return the results.
 
     The sequential baseline is measured unless ``baseline`` holds one for these sites; with ``baseline_only``
-    nothing else is, and the result is the baseline's figures."""
+    nothing else is, and the result is the baseline's figures. Without ``baseline`` it is not measured."""
     with ExitStack() as stack:
         _log(f"serving {len(sites)} sites")
         demos = serve(stack, sites)
@@ -266,8 +272,10 @@ def run_national(
         def ingest_run(db: Path, *extra: str) -> list[str]:
             return [_ingest(), "run", "--sources", str(sources_file), "--db", str(db), *extra]
 
-        kept = baseline.load()
-        if kept is None:
+        kept = baseline.load() if baseline is not None else None
+        if baseline is None:
+            _log("no baseline: the figures compared with it are left null")
+        elif kept is None:
             if baseline.db.parent.exists():
                 shutil.rmtree(baseline.db.parent)  # a baseline of other sites, or one a killed run left half done
             _log("the baseline: the backfill with sources one after another")
@@ -276,7 +284,7 @@ def run_national(
             kept = baseline.save(sequential)
         else:
             _log(f"reusing the baseline measured at {kept['measured_at']} by commit {kept['commit']}")
-        if baseline_only:
+        if baseline_only and kept is not None:  # main refuses --baseline-only without a baseline
             _stop_server(env)
             return kept
         concurrent_db = root / "concurrent" / "reports.duckdb"
@@ -293,8 +301,10 @@ def run_national(
     _check(runs)
     with connect(after_backfill, read_only=True) as con:
         documents = int((con.execute(DOCUMENTS_SQL).fetchone() or (0,))[0])
-    rows_equal = table_contents(after_backfill, {}) == table_contents(baseline.db, {})
-    sequential_wall_s = float(kept["wall_s"])
+    rows_equal = None if baseline is None else table_contents(after_backfill, {}) == table_contents(baseline.db, {})
+    sequential_wall_s = None if kept is None else float(kept["wall_s"])
+    sequential_rss_mb = None if kept is None else float(kept["peak_rss_mb"])
+    sequential_floor_s = sum(backfill.requests.values()) / RATE_LIMIT
     return {
         "measured_at": datetime.now().astimezone().isoformat(timespec="seconds"),
         "sources": len(sites),
@@ -305,28 +315,29 @@ def run_national(
         "backfill_cpu_s": round(backfill.cpu_s, 2),
         "backfill_floor_s": round(backfill.floor_s, 2),
         "backfill_requests": sum(backfill.requests.values()),
-        "sequential_backfill_wall_s": round(sequential_wall_s, 2),
-        "sequential_backfill_commit": kept["commit"],
+        "sequential_backfill_wall_s": None if sequential_wall_s is None else round(sequential_wall_s, 2),
+        "sequential_backfill_commit": None if kept is None else kept["commit"],
         # the least any one-after-another backfill can take, whatever else the machine is doing: each site's
         # politeness floor, summed (the sites and their faults are the same, so are their requests)
-        "sequential_floor_s": round(sum(backfill.requests.values()) / RATE_LIMIT, 2),
-        "backfill_speedup": round(sequential_wall_s / backfill.wall_s, 2),
+        "sequential_floor_s": round(sequential_floor_s, 2),
+        "backfill_speedup": None if sequential_wall_s is None else round(sequential_wall_s / backfill.wall_s, 2),
         "noop_wall_s": round(noop.wall_s, 2),
         "noop_cpu_s": round(noop.cpu_s, 2),
         "noop_floor_s": round(noop.floor_s, 2),
         "noop_requests": sum(noop.requests.values()),
         "prefect_startup_s": round(startup.wall_s, 2),
-        "peak_rss_mb": round(max(backfill.peak_rss_mb, noop.peak_rss_mb, float(kept["peak_rss_mb"])), 1),
+        "peak_rss_mb": round(max(backfill.peak_rss_mb, noop.peak_rss_mb, sequential_rss_mb or 0.0), 1),
         "peak_rss_mb_by_run": {name: round(run.peak_rss_mb, 1) for name, run in runs.items()}
-        | {"sequential_backfill": round(float(kept["peak_rss_mb"]), 1)},
+        | ({} if sequential_rss_mb is None else {"sequential_backfill": round(sequential_rss_mb, 1)}),
         "rows_equal_to_sequential": rows_equal,
         "done": {  # issue 14's Done-when for the runs
             # whole: the no-change run reuses the local Prefect server the backfill started, so pays no start-up
             "noop_within_2x_floor": noop.wall_s <= 2 * noop.floor_s,
-            "backfill_5x_faster_than_sequential": sequential_wall_s >= 5 * backfill.wall_s,
+            "backfill_5x_faster_than_sequential": None
+            if sequential_wall_s is None
+            else sequential_wall_s >= 5 * backfill.wall_s,
             # the same against the sum of floors: a baseline measured on a busy machine cannot flatter it
-            "backfill_5x_faster_than_sequential_floor": sum(backfill.requests.values()) / RATE_LIMIT
-            >= 5 * backfill.wall_s,
+            "backfill_5x_faster_than_sequential_floor": sequential_floor_s >= 5 * backfill.wall_s,
             "rows_equal_to_sequential": rows_equal,
         },
     }
@@ -366,26 +377,35 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.national", description=__doc__.split("\n")[0])
     parser.add_argument("--sites", type=int, default=300, help="how many portals to serve (default 300)")
     parser.add_argument("--seed", type=int, default=14, help="the same seed serves the same sites")
-    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON results")
+    parser.add_argument("--results", type=Path, help=f"where to write the JSON results (default {RESULTS})")
     parser.add_argument("--baseline", type=Path, help="keep the sequential baseline here and reuse it when it is")
     parser.add_argument("--baseline-only", action="store_true", help="measure the baseline (needs --baseline), stop")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the baseline; write only to --results")
+    parser.add_argument("--network", default=NETWORK, help=f"the sites' /16 of loopback (default {NETWORK})")
     args = parser.parse_args(argv)
     if args.sites < 1:
         parser.error("--sites must be at least 1")
     if args.baseline_only and args.baseline is None:
         parser.error("--baseline-only needs --baseline DIR, where the baseline is kept")
+    if args.no_baseline and (args.baseline or args.baseline_only):
+        parser.error("--no-baseline skips the baseline that --baseline and --baseline-only keep")
+    if not re.fullmatch(r"127\.(25[0-5]|2[0-4]\d|1?\d?\d)", args.network):
+        parser.error(f"--network must be a /16 of loopback such as 127.78, got {args.network!r}")
     _log(f"building {args.sites} sites")
-    sites = plan_sites(args.sites, seed=args.seed)
+    sites = plan_sites(args.sites, seed=args.seed, network=args.network)
     with tempfile.TemporaryDirectory(prefix="bench-national-") as tmp:
         root = Path(tmp)
-        baseline = Baseline(args.baseline or root / "baseline", args.sites, args.seed)
-        baseline.root.mkdir(parents=True, exist_ok=True)
+        baseline = None if args.no_baseline else Baseline(args.baseline or root / "baseline", args.sites, args.seed)
+        if baseline is not None:
+            baseline.root.mkdir(parents=True, exist_ok=True)
         results = run_national(sites, root, baseline, baseline_only=args.baseline_only)
         if args.baseline_only:
             print(json.dumps(results, indent=2))
             return
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    written = args.results or (None if args.no_baseline else RESULTS)
+    if written is not None:
+        written.parent.mkdir(parents=True, exist_ok=True)
+        written.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 

@@ -34,6 +34,18 @@ def publish_load(warehouse: Warehouse, outcome: LoadOutcome) -> None:
     requests failed, the failures."""
     report = outcome.report
     source = source_of_load(report.load_id)
+    if report.versions_added:  # else both tables would be empty: most loads of a daily run skip two queries
+        publish_changes(warehouse, source, report.load_id)
+    create_markdown_artifact(
+        key=artifact_key(source, "summary"),
+        markdown=summary_markdown(outcome.summary, report),
+        description=f"Summary of load {report.load_id}",
+    )
+    publish_failures(artifact_key(source, "failures"), report.load_id, outcome.summary.failures)
+
+
+def publish_changes(warehouse: Warehouse, source: str, load_id: str) -> None:
+    """The documents a load added or changed, and what changed in the changed ones."""
     documents = [
         {
             "change": "new" if row["is_new"] else "changed",
@@ -41,27 +53,21 @@ def publish_load(warehouse: Warehouse, outcome: LoadOutcome) -> None:
             "published": row["published_at"].date().isoformat() if row["published_at"] else "",
             "url": row["url"],
         }
-        for row in warehouse.load_changes(report.load_id)
+        for row in warehouse.load_changes(load_id)
     ]
     if documents:
         create_table_artifact(
             key=artifact_key(source, "documents"),
             table=documents,
-            description=f"New and changed documents of load {report.load_id}",
+            description=f"New and changed documents of load {load_id}",
         )
-    diffs = warehouse.load_diffs(report.load_id)
+    diffs = warehouse.load_diffs(load_id)
     if diffs:
         create_markdown_artifact(
             key=artifact_key(source, "changes"),
             markdown="\n".join(render(diff) for diff in diffs),
-            description=f"What changed in the documents load {report.load_id} changed (as `ingest diff` shows it)",
+            description=f"What changed in the documents load {load_id} changed (as `ingest diff` shows it)",
         )
-    create_markdown_artifact(
-        key=artifact_key(source, "summary"),
-        markdown=summary_markdown(outcome.summary, report),
-        description=f"Summary of load {report.load_id}",
-    )
-    publish_failures(artifact_key(source, "failures"), report.load_id, outcome.summary.failures)
 
 
 def summary_markdown(summary: CollectSummary, report: LoadReport) -> str:

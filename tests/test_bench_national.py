@@ -7,7 +7,7 @@ from contextlib import ExitStack
 
 import httpx
 import pytest
-from bench.national import FAULTY_EVERY, arm, loopback_address, plan_sites, politeness_floor, serve
+from bench.national import FAULTY_EVERY, arm, loopback_address, main, plan_sites, politeness_floor, serve
 
 
 def test_the_sites_vary_as_the_issue_asks_and_are_the_same_for_the_same_seed() -> None:
@@ -33,6 +33,14 @@ def test_each_site_gets_its_own_loopback_address() -> None:
     assert all(ipaddress.ip_address(address).is_loopback for address in addresses)
     with pytest.raises(ValueError, match="does not fit"):
         loopback_address(254 * 256)
+
+
+def test_a_quick_look_serves_its_sites_in_another_network_and_refuses_one_outside_loopback() -> None:
+    """--network keeps a quick look off the /16 a running benchmark holds; a bad one is a one-line usage error."""
+    assert [site.host for site in plan_sites(3, seed=3, network="127.78")] == ["127.78.0.1", "127.78.0.2", "127.78.0.3"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--sites", "1", "--no-baseline", "--network", "10.0"])
+    assert exit_info.value.code == 2
 
 
 def test_the_floor_is_the_busiest_hosts_requests_over_the_rate() -> None:

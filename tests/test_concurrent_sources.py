@@ -9,15 +9,19 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
 from bench.mirror import build_mirror, write_sources
 
 from ingest import pipeline
 from ingest.demo_site import DemoSite, Fault
+from ingest.errors import WarehouseBusyError
 from ingest.load.apply import LoadReport
 from ingest.load.store import Warehouse
 from ingest.load.warehouse import run_lock
@@ -229,3 +233,40 @@ def test_a_kill_between_packages_then_reruns_lose_and_duplicate_nothing(tmp_path
     with open_reader(db) as con:
         statuses = {row[0] for row in run_query(con, "SELECT status FROM loads").rows}
     assert statuses <= {"completed", "aborted"}
+
+
+def test_a_no_change_load_whose_commit_finds_the_warehouse_seized_leaves_its_rows_to_the_next_run(
+    tmp_path: Path, demo_site: DemoSite, demo_source: Source
+) -> None:
+    """A load with nothing to parse keeps its package in memory until its commit: when the commit fails, the package
+    is written to disk as any other, and the next run's recovery commits it."""
+    warehouse = Warehouse.at(tmp_path / "w.duckdb", lock_timeout=0.5)
+    load_once(warehouse, demo_source)
+
+    def commit_while_seized(warehouse: Warehouse, load_id: str) -> LoadReport:
+        holder = subprocess.Popen(  # another process holds the file until told to let go
+            [sys.executable, "-c", SEIZE, str(warehouse.paths.db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        assert holder.stdin is not None and holder.stdout is not None
+        try:
+            assert holder.stdout.readline() == b"held\n"
+            return pipeline.commit_load(warehouse, load_id)
+        finally:
+            holder.stdin.close()
+            holder.wait(timeout=30)
+
+    request = pipeline.LoadRequest(demo_source, kind="scheduled", mode="scheduled")
+    with pytest.raises(WarehouseBusyError):
+        pipeline.run_load(warehouse, request, steps=pipeline.LoadSteps(commit=commit_while_seized))
+    [recovered] = warehouse.recover()
+
+    assert recovered.status == "completed" and recovered.versions_added == 0
+    with duckdb.connect(str(warehouse.paths.db), read_only=True) as con:
+        checks = con.execute(
+            "SELECT count(*) FILTER (WHERE status = 304), count(*) FROM fetch_log WHERE load_id = ?",
+            [recovered.load_id],
+        ).fetchone()
+    assert checks is not None and checks[0] > 0 and checks[1] > checks[0]  # its conditional requests and list pages
+
+
+SEIZE = "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()"

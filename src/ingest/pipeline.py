@@ -29,7 +29,7 @@ from ingest.failures import Failure, FailureKind
 from ingest.fetch import Fetcher, WarcArchive
 from ingest.fetch.browser import Renderer
 from ingest.load.apply import LoadReport
-from ingest.load.package import PackageWriter
+from ingest.load.package import Manifest, PackageFields, PackageWriter
 from ingest.load.staging import StagedRows, fetch_log_row, url_state_row
 from ingest.load.store import CrawlMemory, Warehouse
 from ingest.metrics import Vocabulary
@@ -254,10 +254,15 @@ def write_package(
     """Write the fetched rows of a load and its ``parsed`` batches (covering ``pages`` pages in all) to its package,
     batch by batch as they come, releasing each batch's rows once written, and finish the package."""
     summary = CollectSummary(load_id=plan.load_id, source=plan.source)
+    if fetched is not None:
+        summary.list_pages, summary.not_modified = fetched.list_pages, fetched.not_modified
+        summary.failures.extend(fetched.failures)
+    if fetched is not None and not fetched.jobs:  # nothing to parse: the commit applies these few rows from memory
+        staged: dict[str, int] = {table: len(rows) for table, rows in fetched.rows.by_table()}
+        warehouse.hold_package(Manifest.new(plan.load_id, staged, **_manifest_fields(plan)), fetched.rows)
+        return summary
     with PackageWriter(warehouse.paths.packages, plan.load_id) as package:
         if fetched is not None:
-            summary.list_pages, summary.not_modified = fetched.list_pages, fetched.not_modified
-            summary.failures.extend(fetched.failures)
             package.add(fetched.rows)
         done = 0
         for batch in parsed:
@@ -271,14 +276,18 @@ def write_package(
             done += batch.pages
             counts = {"extracted": summary.fetched, "failed": len(summary.failures)}
             progress.update(plan.load_id, "parse", done, total=pages, counts=counts)
-        package.finish(
-            source=plan.source,
-            kind=plan.kind,
-            extractor_version=EXTRACTOR_VERSION,
-            region=plan.region,
-            region_code=plan.region_code,
-        )
+        package.finish(**_manifest_fields(plan))
     return summary
+
+
+def _manifest_fields(plan: LoadPlan) -> PackageFields:
+    return {
+        "source": plan.source,
+        "kind": plan.kind,
+        "extractor_version": EXTRACTOR_VERSION,
+        "region": plan.region,
+        "region_code": plan.region_code,
+    }
 
 
 def commit_load(warehouse: Warehouse, load_id: str) -> LoadReport:
@@ -349,22 +358,26 @@ def run_load(
     documents of a longer crawl, each committed (and handed to ``on_commit``) before the crawl goes on. Returns the
     last package's outcome.
 
-    ``writer`` is held while the warehouse or a package is written (and while ``on_commit`` runs), so that the loads
-    of many sources at once have one writer; the network is never waited for while holding it. ``connections`` is
-    the run's cap on open connections.
+    ``writer`` is held while a package is written and committed, so that the loads of many sources at once have one
+    writer; the network is never waited for while holding it. Planning a load and ``on_commit`` need not hold it:
+    every warehouse call of the loads goes through the connection they share (Warehouse.in_use), one at a time, so a
+    plan or a read never lands inside a commit, and their Prefect tasks and artifacts do not queue 300 sources
+    behind one lock. ``connections`` is the run's cap on open connections.
     """
-    with writer:
+    with warehouse.in_use():
         plan = steps.start(warehouse, request)
     with open_crawl(warehouse, request, plan, connections) as crawl:
         while True:
             fetched = steps.fetch(crawl, plan, progress)
             parsed = parse_map(warehouse.paths.archive, parse_batches(fetched.jobs), fetched.window)
-            with writer:
-                following = start_part(warehouse, request, plan) if fetched.more else None
-                summary = write_package(
-                    warehouse, plan, parsed, pages=len(fetched.jobs), fetched=fetched, progress=progress
-                )
-                outcome = LoadOutcome(summary, steps.commit(warehouse, plan.load_id))
+            # in use while it waits for the writer too: the loads queued for it share one connection
+            with warehouse.in_use():
+                with writer:
+                    following = start_part(warehouse, request, plan) if fetched.more else None
+                    summary = write_package(
+                        warehouse, plan, parsed, pages=len(fetched.jobs), fetched=fetched, progress=progress
+                    )
+                    outcome = LoadOutcome(summary, steps.commit(warehouse, plan.load_id))
                 on_commit(outcome)
             if following is None:
                 return outcome

@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 
 from ingest.errors import IngestError
-from ingest.load.package import read_manifest
+from ingest.load.package import Manifest, insert_rows, read_manifest
+from ingest.load.staging import StagedRows
 from ingest.load.warehouse import run_sql, transaction
 
 
@@ -37,21 +38,48 @@ def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport
         raise IngestError(f"load package {directory} is incomplete (no manifest); delete it and run again")
     con.execute("ATTACH ? AS pkg (READ_ONLY)", [str(directory / "package.duckdb")])
     try:
-        with transaction(con):
-            run_sql(
-                con,
-                "load/apply.sql",
-                load_id=manifest.load_id,
-                kind=manifest.kind,
-                source=manifest.source,
-                extractor_version=manifest.extractor_version,
-                region=manifest.region,
-                region_code=manifest.region_code,
-            )
+        _apply(con, manifest)
     finally:
         con.execute("DETACH pkg")
     shutil.rmtree(directory, ignore_errors=True)
     return load_report(con, manifest.load_id)
+
+
+def apply_rows(con: duckdb.DuckDBPyConnection, manifest: Manifest, rows: StagedRows) -> LoadReport:
+    """Apply a package held in memory, as :func:`apply_package` applies one on disk: its rows are staged in an
+    in-memory database attached as the package, which costs a tenth of writing, closing and attaching a file."""
+    row = con.execute("SELECT current_database()").fetchone()
+    assert row is not None  # a scalar SELECT: always one row
+    warehouse = str(row[0]).replace('"', '""')
+    con.execute("ATTACH ':memory:' AS pkg")
+    try:
+        con.execute("USE pkg")
+        try:
+            run_sql(con, "package.sql")
+            for table, table_rows in rows.by_table():
+                if table_rows:
+                    insert_rows(con, table, table_rows)
+        finally:
+            con.execute(f'USE "{warehouse}"')
+        _apply(con, manifest)
+    finally:
+        con.execute("DETACH pkg")
+    return load_report(con, manifest.load_id)
+
+
+def _apply(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> None:
+    """The package attached as ``pkg`` into the warehouse, and its load finished, in one transaction."""
+    with transaction(con):
+        run_sql(
+            con,
+            "load/apply.sql",
+            load_id=manifest.load_id,
+            kind=manifest.kind,
+            source=manifest.source,
+            extractor_version=manifest.extractor_version,
+            region=manifest.region,
+            region_code=manifest.region_code,
+        )
 
 
 def load_report(con: duckdb.DuckDBPyConnection, load_id: str) -> LoadReport:

@@ -5,6 +5,9 @@ warehouse/package.sql)
 and, once every row is in, ``manifest.json``. Only a package with a manifest is applied; applying is one
 transaction (warehouse/load/apply.sql) and idempotent, so a run killed at any point leaves the warehouse as it
 was and the next run applies or redoes what is missing.
+
+The package of a load with nothing to parse (no page changed) is a few rows: it stays in memory until its commit,
+which is moments after the crawl, and is written here only if that commit fails (ingest.load.store).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import NotRequired, Self, TypedDict, Unpack
 
 import duckdb
 
@@ -34,6 +37,16 @@ _FLUSH_ROWS_DEFAULT = 2000
 _FLUSH_CHARS = 4_000_000
 
 
+class PackageFields(TypedDict):
+    """What a package's manifest says of its load, besides its id and counts."""
+
+    source: str
+    kind: str
+    extractor_version: str
+    region: NotRequired[str | None]
+    region_code: NotRequired[str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class Manifest:
     """What a complete package holds and how it was made."""
@@ -46,6 +59,11 @@ class Manifest:
     counts: dict[str, int]
     region: str | None = None  # the source's region and its code; absent from packages written before region codes
     region_code: str | None = None
+
+    @classmethod
+    def new(cls, load_id: str, counts: dict[str, int], **fields: Unpack[PackageFields]) -> Self:
+        """The manifest of a package made now."""
+        return cls(load_id=load_id, created_at=datetime.now(UTC).isoformat(), counts=counts, **fields)
 
 
 class PackageWriter:
@@ -80,38 +98,16 @@ class PackageWriter:
         rows = self._buffers[table]
         if not rows:
             return
-        # Each column goes in as one list parameter, unnested side by side. DuckDB converts the lists itself, as
-        # fast as an Arrow batch (bench: 20,000 rows in 0.09 s against 0.13 s); Arrow's conversion from Python lists
-        # imported pandas whenever it was installed, 1.3 s of CPU in every `ingest run` (docs/cli_speed.md).
-        batch = columns(rows)
-        unnested = ", ".join(f'UNNEST(${n}) AS "{name}"' for n, name in enumerate(batch, start=1))
-        self._con.execute(f"INSERT INTO {table} BY NAME SELECT {unnested}", list(batch.values()))
+        insert_rows(self._con, table, rows)
         rows.clear()
         self._chars[table] = 0
 
-    def finish(
-        self,
-        *,
-        source: str,
-        kind: str,
-        extractor_version: str,
-        region: str | None = None,
-        region_code: str | None = None,
-    ) -> Manifest:
+    def finish(self, **fields: Unpack[PackageFields]) -> Manifest:
         """Write the remaining rows and the manifest that marks the package complete."""
         for table in STAGE_TABLES:
             self._flush(table)
         self._con.close()
-        manifest = Manifest(
-            load_id=self.load_id,
-            source=source,
-            kind=kind,
-            extractor_version=extractor_version,
-            created_at=datetime.now(UTC).isoformat(),
-            counts=dict(self._counts),
-            region=region,
-            region_code=region_code,
-        )
+        manifest = Manifest.new(self.load_id, dict(self._counts), **fields)
         write_atomically(self.directory / MANIFEST, json.dumps(asdict(manifest), indent=2))
         return manifest
 
@@ -125,6 +121,31 @@ class PackageWriter:
     def __exit__(self, *exc: object) -> None:
         if exc[0] is not None:
             self.abandon()
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: StageTable, rows: Sequence[StageRow]) -> None:
+    """Insert staged rows of one table into the table of that name the connection uses.
+
+    Each column goes in as one list parameter, unnested side by side. DuckDB converts the lists itself, as fast as
+    an Arrow batch (bench: 20,000 rows in 0.09 s against 0.13 s); Arrow's conversion from Python lists imported
+    pandas whenever it was installed, 1.3 s of CPU in every `ingest run` (docs/cli_speed.md).
+    """
+    batch = columns(rows)
+    unnested = ", ".join(f'UNNEST(${n}) AS "{name}"' for n, name in enumerate(batch, start=1))
+    con.execute(f"INSERT INTO {table} BY NAME SELECT {unnested}", list(batch.values()))
+
+
+def write_package(root: Path, manifest: Manifest, rows: StagedRows) -> None:
+    """Write rows held in memory as the complete package of ``manifest``'s load."""
+    with PackageWriter(root, manifest.load_id) as package:
+        package.add(rows)
+        package.finish(
+            source=manifest.source,
+            kind=manifest.kind,
+            extractor_version=manifest.extractor_version,
+            region=manifest.region,
+            region_code=manifest.region_code,
+        )
 
 
 def read_manifest(directory: Path) -> Manifest | None:
