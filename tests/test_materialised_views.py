@@ -43,6 +43,7 @@ def test_every_stored_view_holds_what_its_history_definition_computes_on_the_dem
     assert_stored_matches_history(db, snapshot.MATERIALISED_VIEWS)
 
 
+@pytest.mark.slow  # 1,000 documents written and every view read three times: a sixth of `make test-fast`'s CPU
 def test_every_stored_view_holds_what_its_history_definition_computes_on_a_synthetic_national_warehouse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
