@@ -36,6 +36,7 @@ from ingest.demo_site import DemoSite  # noqa: E402
 from ingest.fetch import FetchResult, Validators  # noqa: E402
 from ingest.load.store import Warehouse  # noqa: E402
 from ingest.sources import Source  # noqa: E402
+from tests.demo_warehouse import shared_demo_warehouse  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parents[1] / "src" / "ingest" / "demo_site" / "content" / "seeds"
 SEED_REPORT = SEEDS / "001_87a0047e5aaad651.txt"  # Yanbian's 2021 government work report
@@ -91,6 +92,16 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The database of the warehouse `ingest demo` builds (tests/demo_warehouse.py), built once per run and shared
+    by the workers: only for tests that read it."""
+    root = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        root = root.parent  # the run's folder, which holds each worker's own
+    return shared_demo_warehouse(root)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ from its own demo site on free ports (the fixed ports 8765 to 8768 may be taken 
 
 from __future__ import annotations
 
+import fcntl
+import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -42,3 +44,20 @@ def build_demo_warehouse(db: Path) -> Warehouse:
             )
             pipeline.run_load(warehouse, pipeline.LoadRequest(moved, kind="scheduled", mode="scheduled"))
     return warehouse
+
+
+def shared_demo_warehouse(root: Path) -> Path:
+    """The database of a demo warehouse under ``root``, built by the first process that asks and read by every
+    later one: the pytest-xdist workers of a run share one build (seconds of CPU and a robots.txt timeout each).
+
+    A build that fails leaves no record, so the next process to ask builds again, in a folder of its own. The
+    warehouse is not moved once built: its snapshot's views name their Parquet files by absolute path.
+    """
+    record = root / "demo-warehouse.txt"
+    with (root / "demo-warehouse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other workers wait here while the first one builds
+        if not record.exists():
+            db = Path(tempfile.mkdtemp(prefix="demo-warehouse-", dir=root)) / "reports.duckdb"
+            build_demo_warehouse(db)
+            record.write_text(str(db), encoding="utf-8")
+        return Path(record.read_text(encoding="utf-8"))

@@ -11,7 +11,6 @@ from bench.view_scale import build
 from ingest.load import snapshot
 from ingest.load.store import Warehouse, WarehousePaths
 from ingest.query import open_reader, run_query
-from tests.demo_warehouse import build_demo_warehouse
 from tests.test_warehouse import load
 
 
@@ -35,14 +34,16 @@ def stored_file(db: Path, view: str) -> Path:
     return min(folder.glob("*.parquet"))
 
 
-def test_every_stored_view_holds_what_its_history_definition_computes_on_the_demo_warehouse(tmp_path: Path) -> None:
-    db = tmp_path / "reports.duckdb"
-    build_demo_warehouse(db)
+def test_every_stored_view_holds_what_its_history_definition_computes_on_the_demo_warehouse(
+    demo_warehouse: Path,
+) -> None:
+    db = demo_warehouse
     for view in ("documents_current", "sections_current", "metrics_current", "metric_history"):
         assert rows(db, f"SELECT count(*) FROM {view}") != [(0,)], view
     assert_stored_matches_history(db, snapshot.MATERIALISED_VIEWS)
 
 
+@pytest.mark.slow  # 1,000 documents written and every view read three times: a sixth of `make test-fast`'s CPU
 def test_every_stored_view_holds_what_its_history_definition_computes_on_a_synthetic_national_warehouse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,7 +15,6 @@ from ingest.demo_site import DemoArticle, DemoColumn, DemoSite, Paragraph
 from ingest.load.store import Warehouse
 from ingest.query import open_reader, run_query
 from tests.conftest import demo_source_for, load_once
-from tests.demo_warehouse import build_demo_warehouse
 
 REPORTS = DemoColumn("政府工作报告", "/zwgk/zfgzbg/", "trs")
 BULLETINS = DemoColumn("统计公报", "/zwgk/tjgb/", "trs")
@@ -136,8 +135,8 @@ def test_the_new_views_travel_in_time(two_years: tuple[Path, str, dict[str, str]
     assert query(db, "SELECT region_code, year, documents FROM coverage", as_of=first) == [("222400", 2021, 1)]
 
 
-def test_every_demo_figure_has_a_region_code_but_the_national_ones(tmp_path: Path) -> None:
-    db = build_demo_warehouse(tmp_path / "reports.duckdb").paths.db
+def test_every_demo_figure_has_a_region_code_but_the_national_ones(demo_warehouse: Path) -> None:
+    db = demo_warehouse
     coded = query(db, "SELECT region, region_code, count(*) > 0 FROM metrics_current GROUP BY ALL ORDER BY ALL")
     # 全国: national reports republished on the prefectures' sites, which GB/T 2260 gives no code
     assert coded == [

@@ -4,7 +4,6 @@ and docs/notebook.ipynb run on a real kernel against the warehouse `make demo` b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,18 +17,12 @@ from nbclient import NotebookClient
 
 import ingest
 from ingest.errors import IngestError
-from tests.demo_warehouse import build_demo_warehouse
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "docs" / "notebook.ipynb"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    yield build_demo_warehouse(tmp_path_factory.mktemp("demo") / "reports.duckdb").paths.db
-
-
-def test_connect_gives_pandas_and_polars_frames_in_asia_shanghai(db: Path) -> None:
-    with ingest.connect(db) as con:
+def test_connect_gives_pandas_and_polars_frames_in_asia_shanghai(demo_warehouse: Path) -> None:
+    with ingest.connect(demo_warehouse) as con:
         sql = "SELECT value, published_at FROM metrics_current WHERE indicator = 'GDP' AND period = '2020'"
         frame = con.sql(sql).df()
         lazy = con.sql(sql).pl()
@@ -42,9 +35,9 @@ def test_connect_gives_pandas_and_polars_frames_in_asia_shanghai(db: Path) -> No
     assert set(frame["published_at"]) == {pandas.Timestamp(when)}
 
 
-def test_connect_has_the_guarantees_of_ingest_sql(db: Path, tmp_path: Path) -> None:
-    before = db.read_bytes()
-    with ingest.connect(db) as con:
+def test_connect_has_the_guarantees_of_ingest_sql(demo_warehouse: Path, tmp_path: Path) -> None:
+    before = demo_warehouse.read_bytes()
+    with ingest.connect(demo_warehouse) as con:
         for statement in (
             "DELETE FROM load_log",
             "CREATE TABLE forged AS SELECT 1 AS a",
@@ -60,8 +53,8 @@ def test_connect_has_the_guarantees_of_ingest_sql(db: Path, tmp_path: Path) -> N
         con.register("population", pandas.DataFrame({"region": ["延边朝鲜族自治州"], "people": [1_940_000]}))
         joined = con.sql("SELECT DISTINCT p.people FROM metrics_current JOIN population AS p USING (region)").fetchall()
     assert joined == [(1_940_000,)]
-    assert db.read_bytes() == before and not (tmp_path / "out.csv").exists()
-    with ingest.connect(db, as_of="2000-01-01T00:00:00+08:00", timezone="UTC") as con:
+    assert demo_warehouse.read_bytes() == before and not (tmp_path / "out.csv").exists()
+    with ingest.connect(demo_warehouse, as_of="2000-01-01T00:00:00+08:00", timezone="UTC") as con:
         assert con.sql("SELECT count(*) FROM documents_current").fetchall() == [(0,)]
         [(shown,)] = con.sql("SELECT TIMESTAMPTZ '2026-01-31 08:00:00+08' AS t").fetchall()
     assert shown.utcoffset().total_seconds() == 0
@@ -71,7 +64,7 @@ def test_connect_has_the_guarantees_of_ingest_sql(db: Path, tmp_path: Path) -> N
 
 @pytest.mark.slow
 @pytest.mark.timeout(240)
-def test_the_notebook_answers_its_three_questions(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_notebook_answers_its_three_questions(demo_warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     # what the three answers hold, read from the kernel after the notebook ran
     notebook.cells.append(
@@ -87,7 +80,7 @@ def test_the_notebook_answers_its_three_questions(db: Path, monkeypatch: pytest.
             "}))"
         )
     )
-    monkeypatch.setenv("INGEST_DB", str(db))
+    monkeypatch.setenv("INGEST_DB", str(demo_warehouse))
     NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
     answers = json.loads(notebook.cells[-1].outputs[0]["text"])
     assert answers["frames"] == ["pandas", "polars"]

@@ -19,7 +19,6 @@ from ingest.demo_site import DemoArticle, DemoColumn, DemoSite, Paragraph
 from ingest.load.store import Warehouse
 from ingest.query import open_reader, run_query
 from tests.conftest import demo_source_for, load_once
-from tests.demo_warehouse import build_demo_warehouse
 
 pytestmark = pytest.mark.browser  # every test opens the report in Chromium
 
@@ -28,11 +27,6 @@ CHARTS = ["targets-chart", "headline-chart", "coverage-chart", "loads-chart"]
 # Marks Vega draws, as SVG: the shapes inside each mark container, axes, legends and titles aside.
 MARKS_DRAWN = """chart => [...chart.querySelectorAll('g.role-mark path, g.role-mark line, g.role-mark rect')]
     .filter(mark => { const box = mark.getBoundingClientRect(); return box.width > 0 && box.height > 0; }).length"""
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    yield build_demo_warehouse(tmp_path_factory.mktemp("demo") / "reports.duckdb").paths.db
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +58,9 @@ def open_offline(browser: object, path: Path, outside: list[str]) -> Page:
     return page
 
 
-def test_every_chart_draws_marks_offline(db: Path, tmp_path: Path, chromium: object) -> None:
+def test_every_chart_draws_marks_offline(demo_warehouse: Path, tmp_path: Path, chromium: object) -> None:
     out = tmp_path / "report.html"
-    write_report(db, out)
+    write_report(demo_warehouse, out)
     outside: list[str] = []
     page = open_offline(chromium, out, outside)
     assert page.eval_on_selector_all("figure.chart", "charts => charts.map(chart => chart.id)") == CHARTS
@@ -79,10 +73,10 @@ def test_every_chart_draws_marks_offline(db: Path, tmp_path: Path, chromium: obj
 
 
 def test_the_empty_pairing_is_explained_and_targets_are_drawn_with_their_qualifiers(
-    db: Path, tmp_path: Path, chromium: object
+    demo_warehouse: Path, tmp_path: Path, chromium: object
 ) -> None:
     out = tmp_path / "report.html"
-    write_report(db, out, "--region", "延边朝鲜族自治州")
+    write_report(demo_warehouse, out, "--region", "延边朝鲜族自治州")
     page = open_offline(chromium, out, [])
     notice = page.inner_text("#targets + p.notice")
     # Yanbian's 2021 report sets 2021 targets beside 2020 estimates, its 2025 news page 2025 targets beside 2024
@@ -105,14 +99,16 @@ def test_the_empty_pairing_is_explained_and_targets_are_drawn_with_their_qualifi
     page.close()
 
 
-def test_every_figure_links_to_its_document_at_its_sentence(db: Path, tmp_path: Path, chromium: object) -> None:
+def test_every_figure_links_to_its_document_at_its_sentence(
+    demo_warehouse: Path, tmp_path: Path, chromium: object
+) -> None:
     out = tmp_path / "report.html"
-    write_report(db, out, "--indicator", "GDP")
+    write_report(demo_warehouse, out, "--indicator", "GDP")
     page = open_offline(chromium, out, [])
     links = page.eval_on_selector_all(
         "#targets-chart a, #headline-chart a", "links => links.map(link => link.getAttribute('xlink:href'))"
     )
-    with open_reader(db) as con:
+    with open_reader(demo_warehouse) as con:
         rows = run_query(con, "SELECT url, sentence FROM metrics_current WHERE indicator = 'GDP'").rows
     sentences = {url: set() for url, _ in rows}
     for url, sentence in rows:
