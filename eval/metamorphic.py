@@ -1,0 +1,433 @@
+"""Metamorphic evaluation: the gold documents rewritten the way unseen documents differ, scored on the rewrite.
+
+Run ``.venv/bin/python -m eval.metamorphic [-v] [--only NAME]`` (``make eval-metamorphic``). Every document that
+has gold figures — the dev gold (``tests/fixtures/gold/metrics``) and the real corpus gold
+(``eval/corpus/gold``) — is rewritten by each transformation below, extracted the way its own evaluator
+extracts it (``eval.metrics_eval`` for the dev gold, ``eval.corpus_eval`` for the corpus), and scored against
+its gold rows transformed by the same transformation. The expected rows come from the gold alone: a
+transformation either leaves a row as it is (a surface form changed, the figure did not) or rewrites its
+period by construction (the year shift); the extractor's output never feeds the expectation.
+
+Each transformation preserves the meaning of the text; why each is one that prefecture and county documents
+differ by is in ``docs/extraction.md``. A transformation that leaves a document's text unchanged (no 全市 in a
+national report) does not count for that document. Printed: F1 per transformation and per document, and with
+``-v`` every row lost or invented. ``--json PATH`` writes the scores; ``tests/test_accuracy_gate.py`` holds the
+overall and per-transformation F1 to the floor recorded in ``eval/metamorphic_floor.json``.
+
+What it cannot show: new phrasing. Every sentence it scores is a sentence of the gold documents with a new
+surface; an indicator named in words the gold documents never use, or a clause built differently, stays unseen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from eval import corpus_eval, metrics_eval
+from eval.metrics_eval import describe, describe_gold, match
+from eval.scoring import Counts
+from ingest.chinese import HAN_RANGES as HAN
+from ingest.clean import clean_text
+from ingest.encoding import decode_html
+from ingest.extract import extract_html, extract_plain_text
+from ingest.metrics import extract_metrics
+from ingest.model import Metric
+from ingest.sections import split_sections
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR = ROOT / "eval" / "metamorphic_floor.json"
+
+Form = Literal["seed", "record", "markup", "plain"]
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A gold document as its evaluator reads it: a seed's raw text, a record (title, content), a corpus page's
+    markup or a corpus plain text."""
+
+    name: str
+    form: Form
+    text: str  # the raw text, the record's content, or the decoded markup
+    title: str | None  # the record's title; None for plain text and markup (their title is in ``text``)
+    region: str | None  # the document's own region ("延边州"), None for a national report
+    gold: Rows
+    indicators: frozenset[str] | None  # the headline scope; None when every stated figure is gold
+
+
+@dataclass(frozen=True, slots=True)
+class Transformation:
+    """A meaning-preserving rewrite of a document's prose, and what it does to a gold row.
+
+    ``prose`` rewrites running text (markup: the text between tags); ``title`` rewrites the title alone;
+    ``whole_markup`` applies ``prose`` to the markup's attributes too (dates in meta tags shift with the text).
+    """
+
+    name: str
+    prose: Callable[[str], str] = lambda text: text
+    title: Callable[[str], str] = lambda title: title
+    row: Callable[[dict[str, Any]], dict[str, Any]] = lambda row: row
+    for_document: Callable[[Document], Transformation | None] | None = None
+    title_into_text: bool = False
+    whole_markup: bool = False
+    markup_break: str = "\n"
+
+
+@dataclass(slots=True)
+class Outcome:
+    transformation: str
+    document: str
+    counts: Counts
+    lost: Rows = field(default_factory=list)
+    invented: list[Metric] = field(default_factory=list)
+
+
+# --- reading the documents ------------------------------------------------------------------------------------
+
+
+def load_documents() -> list[Document]:
+    """The dev gold and the corpus gold documents that have gold figures."""
+    documents = []
+    for path in sorted(metrics_eval.GOLD_DIR.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        source = metrics_eval.CONTENT_DIR / gold["document"]
+        indicators = frozenset(gold["indicators"]) if gold["scope"] == "headline" else None
+        if gold["text_from"] == "file":
+            raw = source.read_text(encoding="utf-8")
+            documents.append(
+                Document(path.stem, "seed", raw, None, _DEV_REGIONS.get(path.stem), gold["metrics"], indicators)
+            )
+        else:
+            record = json.loads(source.read_text(encoding="utf-8"))
+            content = record[gold["text_from"].split(":", 1)[1]]
+            documents.append(
+                Document(path.stem, "record", content, record.get("title"), None, gold["metrics"], indicators)
+            )
+    for entry in corpus_eval.load_catalog():
+        corpus_gold = corpus_eval.load_gold(entry["stem"])
+        if not corpus_gold or not corpus_gold["metrics"]:
+            continue
+        path = corpus_eval.CORPUS / entry["file"]
+        decoded = decode_html(path.read_bytes())
+        form: Form = "markup" if corpus_eval.is_markup(path) else "plain"
+        documents.append(
+            Document(
+                entry["stem"],
+                form,
+                decoded,
+                None,
+                corpus_gold.get("region"),
+                corpus_gold["metrics"],
+                frozenset(corpus_gold["indicators"]),
+            )
+        )
+    return documents
+
+
+# The dev gold files do not name their region; both seeds are documents of 延边朝鲜族自治州.
+_DEV_REGIONS = {"seed_000": "延边州", "seed_001": "延边州"}
+
+
+def extract(document: Document) -> list[Metric]:
+    """The document's figures, extracted as its own evaluator extracts them."""
+    if document.form == "markup":
+        return list(extract_html(document.text).metrics)
+    if document.form == "record":
+        return extract_metrics(document.text, split_sections(document.text), title=document.title)
+    if document.form == "seed":
+        clean = clean_text(document.text)
+        published = clean.published_at.date() if clean.published_at else None
+        return extract_metrics(clean.text, split_sections(clean.text), title=clean.title, published=published)
+    return list(extract_plain_text(document.text).metrics)
+
+
+# --- applying a transformation ------------------------------------------------------------------------------
+
+_TEXT_SEGMENT = re.compile(r">([^<>]+)<")
+_TITLE_ELEMENT = re.compile(r"(<title[^>]*>)([^<]*)(</title>)", re.IGNORECASE)
+_SKIPPED_ELEMENT = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def _plain_title_line(lines: Sequence[str]) -> int | None:
+    """The index of a plain text's title: its first non-empty line that is not a field ("发布时间:…")."""
+    for index, line in enumerate(lines):
+        if line.strip() and not re.search("[:：]", line):
+            return index
+    return None
+
+
+def _markup_title(markup: str) -> str | None:
+    found = _TITLE_ELEMENT.search(markup)
+    if not found:
+        return None
+    return re.split(r"\s*[|_\-–—]\s*", found.group(2).strip())[0] or None
+
+
+def _rewrite_markup(markup: str, transformation: Transformation) -> str:
+    title = _markup_title(markup)
+    skipped: list[str] = []
+
+    def keep(found: re.Match[str]) -> str:
+        skipped.append(found.group(0))
+        return f"\x00{len(skipped) - 1}\x00"
+
+    def segment(found: re.Match[str]) -> str:
+        text = found.group(1)
+        if title and text.strip() == title:
+            text = text.replace(title, transformation.title(title))
+        return ">" + transformation.prose(text).replace("\n", transformation.markup_break) + "<"
+
+    masked = _SKIPPED_ELEMENT.sub(keep, markup)
+    masked = transformation.prose(masked) if transformation.whole_markup else _TEXT_SEGMENT.sub(segment, masked)
+    if title:
+        masked = _TITLE_ELEMENT.sub(
+            lambda m: m.group(1) + m.group(2).replace(title, transformation.title(title)) + m.group(3), masked, count=1
+        )
+    return re.sub("\x00(\\d+)\x00", lambda m: skipped[int(m.group(1))], masked)
+
+
+def apply(transformation: Transformation, document: Document) -> Document:
+    """The document rewritten, with its gold rows rewritten by construction."""
+    gold = [transformation.row(dict(row)) for row in document.gold]
+    if document.form == "markup":
+        return replace(document, text=_rewrite_markup(document.text, transformation), gold=gold)
+    if document.form == "record":
+        if transformation.title_into_text and document.title:
+            return replace(document, text=f"{document.title}\n{document.text}", title=None, gold=gold)
+        title = transformation.title(transformation.prose(document.title)) if document.title else None
+        return replace(document, text=transformation.prose(document.text), title=title, gold=gold)
+    lines = transformation.prose(document.text).split("\n")
+    at = _plain_title_line(lines)
+    if at is not None:
+        lines[at] = transformation.title(lines[at])
+    return replace(document, text="\n".join(lines), gold=gold)
+
+
+def score(document: Document) -> Outcome:
+    metrics = extract(document)
+    scored = metrics if document.indicators is None else [m for m in metrics if m.indicator in document.indicators]
+    pairs = match(document.gold, scored)
+    matched_gold, matched = {g for g, _ in pairs}, {m for _, m in pairs}
+    return Outcome(
+        "",
+        document.name,
+        Counts(len(pairs), len(scored), len(document.gold)),
+        [row for g, row in enumerate(document.gold) if g not in matched_gold],
+        [m for i, m in enumerate(scored) if i not in matched],
+    )
+
+
+# --- the transformations -------------------------------------------------------------------------------------
+
+# The level of a region: the words a document uses for its own region and its organs, by the region's last
+# character. 市场, 城市 and 县域 never match: each word starts with 全/本/我 or ends with an organ.
+_ORGANS = ("委", "政府", "人民政府", "人大", "人大常委会", "政协", "长", "直", "属", "级")
+_LEVELS = ("县", "区", "旗", "盟", "市")
+
+
+def _relevel(source: str, target: str, region: str) -> Callable[[str], str]:
+    """A document of ``region`` (whose level is its last character, ``source``) rewritten as one of ``target``."""
+    base = region[:-1]
+    name = re.compile(rf"{re.escape(base)}(?:[{HAN}]{{0,6}}?自治)?{source}")
+    whole = re.compile(rf"(?<=[全本我]){source}")
+    organs = "|".join(sorted(_ORGANS, key=len, reverse=True))
+    organ = re.compile(rf"(?<![{HAN}{source}城都超街门集夜]){source}(?={organs})")
+
+    def rewrite(text: str) -> str:
+        return organ.sub(target, whole.sub(target, name.sub(base + target, text)))
+
+    return rewrite
+
+
+def _level(target: str) -> Transformation:
+    def for_document(document: Document) -> Transformation | None:
+        if not document.region or document.region[-1] == target or document.region[-1] not in "市州县区旗盟":
+            return None
+        return Transformation(f"level→{target}", prose=_relevel(document.region[-1], target, document.region))
+
+    return Transformation(f"level→{target}", for_document=for_document)
+
+
+_PLANS = ("十一", "十二", "十三", "十四", "十五", "十六", "十七")
+_YEAR = re.compile(
+    r"(?<![\d.,])((?:19|20)\d{2})(?=\s*(?:年|[-—–~～至到]\s*(?:19|20)\d{2}\s*年|[-/.]\d{1,2}[-/.]\d{1,2}))"
+)
+_PLAN = re.compile(rf"({'|'.join(_PLANS)})(?=五)")
+
+
+def _shift_years(k: int) -> Callable[[str], str]:
+    """Every year shifted by ``k`` (a multiple of 5), and the five-year plans with them (十三五 → 十四五)."""
+
+    def rewrite(text: str) -> str:
+        text = _YEAR.sub(lambda m: str(int(m.group(1)) + k), text)
+        text = _PLAN.sub(lambda m: _PLANS[_PLANS.index(m.group(1)) + k // 5], text)
+        return text
+
+    return rewrite
+
+
+def _shift_period(k: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def rewrite(row: dict[str, Any]) -> dict[str, Any]:
+        if row["period"]:
+            row["period"] = "-".join(str(int(year) + k) for year in row["period"].split("-"))
+        return row
+
+    return rewrite
+
+
+_FULL_WIDTH = str.maketrans("0123456789%", "０１２３４５６７８９％")
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def _full_width(text: str) -> str:
+    return _DECIMAL_POINT.sub("．", text).translate(_FULL_WIDTH)
+
+
+_LONG_AMOUNT = re.compile(
+    r"(?<![\d.,])(\d{4,})(?=(?:\.\d+)?(?:多|余)?(?:万|亿|元|人|吨|户|家|个|辆|套|亩|公顷|千瓦|美元))"
+)
+
+
+def _thousands(text: str) -> str:
+    return _LONG_AMOUNT.sub(lambda m: f"{int(m.group(1)):,}", text)
+
+
+_HAN_THEN_NUMBER = re.compile(rf"(?<=[{HAN}])(?=\d)")
+_NUMBER_THEN_HAN = re.compile(rf"(?<=[\d%])(?=[{HAN}])")
+
+
+def _spaced(text: str) -> str:
+    """Spaces between Chinese and Latin digits, as typesetting tools and many editors insert them."""
+    return _NUMBER_THEN_HAN.sub(" ", _HAN_THEN_NUMBER.sub(" ", text))
+
+
+_WRAP_AT = 36
+_BREAKABLE = re.compile(rf"(?<=[{HAN}])(?=[{HAN}])")
+
+
+def _wrapped(text: str) -> str:
+    """Lines broken every 36 characters or so, between two Chinese characters, as text copied from a PDF."""
+    out = []
+    for line in text.split("\n"):
+        start = 0
+        pieces = []
+        while len(line) - start > _WRAP_AT:
+            found = _BREAKABLE.search(line, start + _WRAP_AT)
+            if not found:
+                break
+            pieces.append(line[start : found.start()])
+            start = found.start()
+        pieces.append(line[start:])
+        out.append("\n".join(pieces))
+    return "\n".join(out)
+
+
+_FIGURE_END = re.compile(r"(?<=\d)(%|亿元|万元|万人|元)(?=[，。；,;])")
+
+
+def _footnoted(text: str) -> str:
+    counter = iter(range(1, 10**6))
+    return _FIGURE_END.sub(lambda m: f"{m.group(1)}[{next(counter)}]", text)
+
+
+def _half_width_brackets(text: str) -> str:
+    return text.replace("（", "(").replace("）", ")")
+
+
+TRANSFORMATIONS: tuple[Transformation, ...] = (
+    *(_level(target) for target in _LEVELS),
+    Transformation("years+5", prose=_shift_years(5), row=_shift_period(5), whole_markup=True),
+    Transformation("years-5", prose=_shift_years(-5), row=_shift_period(-5), whole_markup=True),
+    Transformation("full-width digits", prose=_full_width),
+    Transformation("thousands separators", prose=_thousands),
+    Transformation("spaced numbers", prose=_spaced),
+    Transformation("half-width brackets", prose=_half_width_brackets),
+    Transformation("PDF line breaks", prose=_wrapped, markup_break="<br>"),
+    Transformation("figure footnotes", prose=_footnoted),
+    Transformation("title footnote", title=lambda title: f"{title}[1]" if title.strip() else title),
+    Transformation("title in first line", title_into_text=True),
+)
+
+
+def instances(transformation: Transformation, documents: Iterable[Document]) -> Iterable[tuple[str, Document]]:
+    """The documents a transformation changes, each rewritten; the name may be refined per document."""
+    for document in documents:
+        concrete = transformation.for_document(document) if transformation.for_document else transformation
+        if concrete is None:
+            continue
+        rewritten = apply(concrete, document)
+        if (rewritten.text, rewritten.title) != (document.text, document.title):
+            yield concrete.name, rewritten
+
+
+def evaluate(documents: Sequence[Document], only: str | None = None) -> list[Outcome]:
+    outcomes = []
+    for document in documents:
+        outcome = score(document)
+        outcome.transformation = "identity"
+        outcomes.append(outcome)
+    for transformation in TRANSFORMATIONS:
+        if only and only != transformation.name:
+            continue
+        for name, rewritten in instances(transformation, documents):
+            outcome = score(rewritten)
+            outcome.transformation = name
+            outcomes.append(outcome)
+    return outcomes
+
+
+def by_transformation(outcomes: Sequence[Outcome]) -> dict[str, Counts]:
+    totals: dict[str, Counts] = {}
+    for outcome in outcomes:
+        totals[outcome.transformation] = totals.get(outcome.transformation, Counts(0, 0, 0)) + outcome.counts
+    return totals
+
+
+def summary(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    rewritten = [o.counts for o in outcomes if o.transformation != "identity"]
+    overall = sum(rewritten, Counts(0, 0, 0))
+    return {
+        "overall_f1": round(overall.f1, 4),
+        "per_transformation": {name: round(c.f1, 4) for name, c in by_transformation(outcomes).items()},
+        "per_document": {f"{o.transformation} / {o.document}": round(o.counts.f1, 4) for o in outcomes},
+    }
+
+
+def report(outcomes: Sequence[Outcome], *, verbose: bool) -> None:
+    print(f"{'transformation':24} {'document':36} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5}")
+    for o in outcomes:
+        c = o.counts
+        print(f"{o.transformation:24} {o.document:36} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.gold:5d}")
+        if verbose:
+            for row in o.lost:
+                print(f"    lost      {describe_gold(row)}")
+            for metric in o.invented:
+                print(f"    invented  {describe(metric)}")
+    print("\nper transformation")
+    for name, c in by_transformation(outcomes).items():
+        rates = f"P {c.precision:6.3f}  R {c.recall:6.3f}  F1 {c.f1:6.3f}"
+        print(f"  {name:24} {rates}  ({c.matched}/{c.predicted}/{c.gold})")
+    print(f"\nmetamorphic F1 over every rewritten document: {summary(outcomes)['overall_f1']:.3f}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the rows lost and invented")
+    parser.add_argument("--only", help="run one transformation (its name as printed)")
+    parser.add_argument("--json", type=Path, help="write the scores to this file")
+    args = parser.parse_args(argv)
+    outcomes = evaluate(load_documents(), args.only)
+    report(outcomes, verbose=args.verbose)
+    if args.json:
+        corpus_eval.write_json(args.json, summary(outcomes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
