@@ -139,7 +139,9 @@ def extract(document: Document) -> list[Metric]:
     if document.form == "markup":
         return list(extract_html(document.text).metrics)
     if document.form == "record":
-        return extract_metrics(document.text, split_sections(document.text), title=document.title)
+        # as the pipeline would: every text is cleaned first (metrics_eval reads the record's content as it is)
+        text = clean_text(document.text).text
+        return extract_metrics(text, split_sections(text), title=document.title)
     if document.form == "seed":
         clean = clean_text(document.text)
         published = clean.published_at.date() if clean.published_at else None
