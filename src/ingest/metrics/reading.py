@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.chinese import FOOTNOTE_MARK
-
 Direction = Literal["up", "down"]
 Role = Literal["from", "to"]
 
@@ -85,7 +83,6 @@ _RIGHT_STOP = re.compile(
     r"|参与|提供|配备|配齐|惠及|的|在|已|将|正|均|都|分别|撬动|向社会|以上|以下|左右|累计|大关|新台阶|排名|排|实施|支持|增加|增长|提高|提升|下降|减少|降低|上升|上涨|达到|降至|比|同比|占|扩大|发展到|到|至|率先"
 )
 _MAX_RIGHT = 16
-_LEADING_FOOTNOTE = re.compile(rf"^\s*{FOOTNOTE_MARK}")
 _PUNCTUATION = re.compile(r"[，,。；;：:!?！？\n]")
 
 
@@ -113,10 +110,10 @@ class Left:
 
 
 def read_left(text: str) -> Left:
-    """Peel qualifier, time, verb and adverbs off the text before a figure; what remains is its name. A footnote
-    marker it starts with belongs to the figure before ("增长5.3%[2]，达到3210亿元")."""
+    """Peel qualifier, time, verb and adverbs off the text before a figure; what remains is its name. (Footnote
+    markers are not in the text the readers read: see ``numbers.reading_text``.)"""
     left = Left()
-    rest = _LEADING_FOOTNOTE.sub("", text).rstrip()
+    rest = text.rstrip()
     while True:
         before = rest
         if left.qualifier is None and not left.has_verb and (m := _at_end(_QUALIFIER_END, rest)):
