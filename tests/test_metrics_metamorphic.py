@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from ingest.clean import clean_text
 from ingest.metrics import extract_metrics
 from ingest.model import Metric
@@ -86,3 +88,31 @@ def test_footnote_markers_after_figures_leave_the_figures_as_they_were() -> None
     assert ("TOURISM_REVENUE", "旅游收入", Decimal(746), "亿元") in found
     assert ("TOURISM_REVENUE", "旅游收入", Decimal(71), "%") in found
     assert len(found) == 6
+
+
+@pytest.mark.parametrize("level", ["旗", "盟", "州"])
+def test_the_own_level_of_a_banner_league_or_prefecture_is_a_part_of_the_region(level: str) -> None:
+    # "level→旗", "level→盟": 宜春市2022年统计公报 as a banner's, league's or prefecture's; 市级 becomes 旗级. The
+    # whole region's revenue is a BUDGET_REVENUE row; its own level's (市级 → 旗级) is not (eval/GOLD.md).
+    text = (
+        f"全{level}一般公共预算收入277.48亿元，同比增长9.1%。"
+        f"分级次看:{level}级一般公共预算收入42.05亿元，增长27.9%，{level}本级一般公共预算收入35.1亿元。"
+    )
+    found = extract_metrics(text, title=f"宜春{level}2022年国民经济和社会发展统计公报")
+    revenue = [(m.value, m.unit) for m in found if m.indicator == "BUDGET_REVENUE"]
+    assert revenue == [(Decimal("277.48"), "亿元"), (Decimal("9.1"), "%")]
+
+
+def test_a_labelled_paragraph_copied_from_a_pdf_line_by_line_is_read_whole() -> None:
+    # "PDF line breaks": seed 001's "(一)突出抓好项目建设。…实施5000万元以上重点项目207个" broken where its PDF
+    # lines end. The gold's rows: "5000万元以上重点项目" 207个 and "10亿元以上项目" 25个; 5000万元 is no amount.
+    raw = (
+        "政府工作报告\n"
+        "——2021年1月12日在延边朝鲜族自治州第十五届人民代表大会第六次会议上\n"
+        "(一)突出抓好项目建设。把项目建设作为产业强州的主引擎,实施5000万元\n"
+        "以上重点项目207个,其中10亿元以上项目25个。\n"
+    )
+    assert clean_text(raw).text.endswith("实施5000万元以上重点项目207个,其中10亿元以上项目25个。")
+    found = [(m.name, m.value, m.unit) for m in extract_metrics(clean_text(raw).text, title="政府工作报告")]
+    assert [value for _, value, _ in found] == [Decimal(207), Decimal(25)]
+    assert found[0] == ("5000万元以上重点项目", Decimal(207), "个")
