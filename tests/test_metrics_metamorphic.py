@@ -5,6 +5,7 @@ as the transformation prescribes (eval/GOLD.md conventions), never the extractor
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -116,3 +117,55 @@ def test_a_labelled_paragraph_copied_from_a_pdf_line_by_line_is_read_whole() -> 
     found = [(m.name, m.value, m.unit) for m in extract_metrics(clean_text(raw).text, title="政府工作报告")]
     assert [value for _, value, _ in found] == [Decimal(207), Decimal(25)]
     assert found[0] == ("5000万元以上重点项目", Decimal(207), "个")
+
+
+def test_a_delivery_date_in_chinese_numerals_dates_the_report() -> None:
+    # "Chinese-numeral dates": seed 001 dated "——二〇二一年一月十二日在…大会上" (its gold: 2020 estimates and
+    # 2021 targets), published a year later.
+    raw = (
+        "发布时间:2022-07-11 20:57\n"
+        "政府工作报告\n"
+        "——二〇二一年一月十二日在延边朝鲜族自治州第十五届人民代表大会第六次会议上\n"
+        "过去一年,预计,地区生产总值增长0.5%。\n"
+        "今年的主要预期目标是:地区生产总值增长7%左右。\n"
+    )
+    document = clean_text(raw)
+    found = rows(extract_metrics(document.text, title=document.title, published=date(2022, 7, 11)))
+    assert found == [
+        ("GDP", "2020", "estimate", "growth", Decimal("0.5"), "%"),
+        ("GDP", "2021", "target", "growth", Decimal(7), "%"),
+    ]
+
+
+def test_percentages_in_words_share_a_verb_as_digits_do() -> None:
+    # "percent in words": 宜春市2022年统计公报's "同比增长5.3%和6.4%" written "百分之五点三和百分之六点四".
+    text = (
+        "全年城镇居民人均可支配收入42038元，农村居民人均可支配收入20366元，"
+        "同比增长百分之五点三和百分之六点四，城乡居民收入比2.06:1。"
+    )
+    found = rows(extract_metrics(text, title="宜春市2022年国民经济和社会发展统计公报"))
+    assert ("INCOME_URBAN", "2022", "actual", "growth", Decimal("5.3"), "%") in found
+    assert ("INCOME_RURAL", "2022", "actual", "growth", Decimal("6.4"), "%") in found
+
+
+def test_the_nations_figure_quoted_in_a_citys_document_is_not_the_citys() -> None:
+    # "percent in words": the Shenzhen digest's "这个目标高于全国GDP5.5%的增长目标" with the figure in words; its
+    # gold holds Shenzhen's own target (6%) and no figure of the nation.
+    text = "深圳市今年地区生产总值预期增长6%左右。这个目标高于全国GDP百分之五点五的增长目标，也高于其他一线城市。"
+    found = extract_metrics(text, region="深圳市", title="深圳市2022年政府工作报告")
+    assert [(m.indicator, m.value) for m in found if m.indicator == "GDP"] == [("GDP", Decimal(6))]
+    assert [(m.name, m.value) for m in found if m.indicator is None] == [("这个目标高于全国GDP", Decimal("5.5"))]
+
+
+def test_the_provinces_figure_is_a_provinces_own_in_its_own_report() -> None:
+    # The same rule read the other way: 全省 is the document's own region in a province's report.
+    found = extract_metrics("全省地区生产总值增长5.1%。", title="江西省2024年政府工作报告")
+    assert [m.indicator for m in found] == ["GDP"]
+
+
+def test_the_nations_figure_is_not_a_document_of_unknown_regions() -> None:
+    # The Shenzhen digest as extracted from its page: no region in its title or text, its figure in words.
+    found = extract_metrics(
+        "这个目标高于全国GDP百分之五点五的增长目标，也高于其他一线城市。", title="深圳如何实现GDP增长"
+    )
+    assert [(m.indicator, m.value) for m in found] == [(None, Decimal("5.5"))]

@@ -561,6 +561,22 @@ def _split_name(name: str, count: int) -> list[str] | None:
     return None
 
 
+# The nation's or the province's figure quoted in a region's document ("高于全国GDP百分之五点五的增长目标") is
+# not the region's: it keeps its name and no indicator. A national report names itself (国务院, 全国人民代表大会),
+# so a document of no known region is not the nation's; it may be a province's, whose own region is 全省.
+_WIDER_REGION = re.compile(r"全国|全省")
+_PROVINCE = re.compile(r"省$|自治区$")
+
+
+def _of_a_wider_region(name: str, region: str | None) -> bool:
+    found = _WIDER_REGION.search(name)
+    if found is None or region == "全国":
+        return False
+    if found.group() == "全国":
+        return True
+    return region is not None and not _PROVINCE.search(region)
+
+
 def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str | None) -> Metric:
     figure, left = reading.figure, reading.left
     sign = Decimal(-1) if left.direction == "down" else Decimal(1)
@@ -573,11 +589,12 @@ def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str |
             name = f"{name}({_STRUCTURE_PARTS[figure.part]})"
         else:
             name = f"{name}({figure.part + 1}/{figure.parts})"
+    indicator = None if _of_a_wider_region(name, region) else reading.indicator
     qualifier = figure.suffix or figure.approx or left.qualifier
     if qualifier is None and value_high is not None:
         qualifier = "range"
     return Metric(
-        indicator=reading.indicator,
+        indicator=indicator,
         name=name,
         region=region,
         period=reading.period,
