@@ -231,7 +231,7 @@ def score(document: Document) -> Outcome:
 # The level of a region: the words a document uses for its own region and its organs, by the region's last
 # character. 市场, 城市 and 县域 never match: each word starts with 全/本/我 or ends with an organ.
 _ORGANS = ("委", "政府", "人民政府", "人大", "人大常委会", "政协", "长", "直", "属", "级")
-_LEVELS = ("县", "区", "旗", "盟", "市")
+_LEVELS = ("县", "区", "旗", "盟", "州", "市")
 
 
 def _relevel(source: str, target: str, region: str) -> Callable[[str], str]:
@@ -339,6 +339,46 @@ def _footnoted(text: str) -> str:
     return _FIGURE_END.sub(lambda m: f"{m.group(1)}[{next(counter)}]", text)
 
 
+_CN_DIGIT = "〇一二三四五六七八九"
+_FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
+
+
+def _cn_small(number: int) -> str:
+    """1 to 31 in Chinese numerals, as dates write them (十二, 二十一)."""
+    tens, ones = divmod(number, 10)
+    return ("" if tens == 0 else ("十" if tens == 1 else _CN_DIGIT[tens] + "十")) + (_CN_DIGIT[ones] if ones else "")
+
+
+def _cn_year(year: str) -> str:
+    return "".join(_CN_DIGIT[int(d)] for d in year)
+
+
+def _cn_dates(text: str) -> str:
+    """Full dates in Chinese numerals, as formal documents date themselves ("二〇二一年一月十二日")."""
+
+    def rewrite(found: re.Match[str]) -> str:
+        year, month, day = found.groups()
+        written = f"{_cn_year(year)}年{_cn_small(int(month))}月"
+        return written + (f"{_cn_small(int(day))}日" if day else "")
+
+    return _FULL_DATE.sub(rewrite, text)
+
+
+_PERCENT = re.compile(r"(?<![\d.,\-—–~～至])(\d{1,2})(?:\.(\d))?%(?![\-—–~～至\d])")
+
+
+def _percent_in_words(text: str) -> str:
+    """Percentages below 100 in words ("增长百分之六点五"), as formal and older documents write them."""
+
+    def rewrite(found: re.Match[str]) -> str:
+        whole, decimal = found.groups()
+        words = _cn_small(int(whole)) if int(whole) else "零"
+        return "百分之" + words + (f"点{_CN_DIGIT[int(decimal)]}" if decimal else "")
+
+    return _PERCENT.sub(rewrite, text)
+
+
 def _half_width_brackets(text: str) -> str:
     return text.replace("（", "(").replace("）", ")")
 
@@ -353,6 +393,10 @@ TRANSFORMATIONS: tuple[Transformation, ...] = (
     Transformation("half-width brackets", prose=_half_width_brackets),
     Transformation("PDF line breaks", prose=_wrapped, markup_break="<br>"),
     Transformation("figure footnotes", prose=_footnoted),
+    Transformation(
+        "Chinese-numeral dates", prose=_cn_dates, title=lambda t: _TITLE_YEAR.sub(lambda m: _cn_year(m[1]), t)
+    ),
+    Transformation("percent in words", prose=_percent_in_words),
     Transformation("title footnote", title=lambda title: f"{title}[1]" if title.strip() else title),
     Transformation("title in first line", title_into_text=True),
 )
