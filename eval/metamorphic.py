@@ -68,6 +68,8 @@ class Transformation:
 
     ``prose`` rewrites running text (markup: the text between tags); ``title`` rewrites the title alone;
     ``whole_markup`` applies ``prose`` to the markup's attributes too (dates in meta tags shift with the text).
+    ``title_into_text`` leaves the title to the text alone: a record's title becomes its first line, a page loses
+    its ``<title>`` (its headline in the body stays).
     """
 
     name: str
@@ -154,6 +156,7 @@ def extract(document: Document) -> list[Metric]:
 
 _TEXT_SEGMENT = re.compile(r">([^<>]+)<")
 _TITLE_ELEMENT = re.compile(r"(<title[^>]*>)([^<]*)(</title>)", re.IGNORECASE)
+_META_CONTENT = re.compile(r'(<meta\b[^>]*\bcontent=")([^"]*)(")', re.IGNORECASE)
 _SKIPPED_ELEMENT = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 
@@ -186,9 +189,20 @@ def _rewrite_markup(markup: str, transformation: Transformation) -> str:
             text = text.replace(title, transformation.title(title))
         return ">" + transformation.prose(text).replace("\n", transformation.markup_break) + "<"
 
+    def meta(found: re.Match[str]) -> str:
+        value = found.group(2)
+        if not title or value.strip() != title:
+            return found.group(0)  # only a meta tag that carries the title is prose; dates and codes stay as served
+        return found.group(1) + transformation.prose(transformation.title(value)) + found.group(3)
+
     masked = _SKIPPED_ELEMENT.sub(keep, markup)
-    masked = transformation.prose(masked) if transformation.whole_markup else _TEXT_SEGMENT.sub(segment, masked)
-    if title:
+    if transformation.whole_markup:
+        masked = transformation.prose(masked)
+    else:
+        masked = _META_CONTENT.sub(meta, _TEXT_SEGMENT.sub(segment, masked))
+    if transformation.title_into_text:
+        masked = _TITLE_ELEMENT.sub(lambda m: m.group(1) + m.group(3), masked, count=1)
+    elif title:
         masked = _TITLE_ELEMENT.sub(
             lambda m: m.group(1) + m.group(2).replace(title, transformation.title(title)) + m.group(3), masked, count=1
         )
@@ -399,6 +413,7 @@ TRANSFORMATIONS: tuple[Transformation, ...] = (
     Transformation("percent in words", prose=_percent_in_words),
     Transformation("title footnote", title=lambda title: f"{title}[1]" if title.strip() else title),
     Transformation("title in first line", title_into_text=True),
+    Transformation("title (全文)", title=lambda title: f"{title}（全文）" if title.strip() else title),
 )
 
 
