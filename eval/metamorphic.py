@@ -80,6 +80,7 @@ class Transformation:
     title_into_text: bool = False
     whole_markup: bool = False
     markup_break: str = "\n"
+    chain: tuple[Transformation, ...] = ()  # applied one after another, as real documents combine them
 
 
 @dataclass(slots=True)
@@ -325,7 +326,9 @@ def _spaced(text: str) -> str:
 
 
 _WRAP_AT = 36
-_BREAKABLE = re.compile(rf"(?<=[{HAN}])(?=[{HAN}])")
+# Between two Chinese characters, never inside a numeral ("百分之二|十" would start a line "十、…", a list label).
+_NUMERAL_CHARS = "〇零一二两三四五六七八九十百千万亿点"
+_BREAKABLE = re.compile(rf"(?<=[{HAN}])(?<![{_NUMERAL_CHARS}])(?=[{HAN}])(?![{_NUMERAL_CHARS}])")
 
 
 def _wrapped(text: str) -> str:
@@ -415,17 +418,47 @@ TRANSFORMATIONS: tuple[Transformation, ...] = (
     Transformation("title in first line", title_into_text=True),
     Transformation("title (全文)", title=lambda title: f"{title}（全文）" if title.strip() else title),
 )
+_BY_NAME = {t.name: t for t in TRANSFORMATIONS}
+# A county's report five years earlier, typeset and copied as real ones are: every surface change at once.
+TRANSFORMATIONS += (
+    Transformation(
+        "all at once",
+        chain=tuple(
+            _BY_NAME[name]
+            for name in (
+                "level→县",
+                "years-5",
+                "thousands separators",
+                "percent in words",
+                "figure footnotes",
+                "spaced numbers",
+                "full-width digits",
+                "half-width brackets",
+                "PDF line breaks",
+                "title footnote",
+            )
+        ),
+    ),
+)
+
+
+def _rewritten(transformation: Transformation, document: Document) -> tuple[str, Document] | None:
+    if transformation.chain:
+        rewritten = document
+        for link in transformation.chain:
+            found = _rewritten(link, rewritten)
+            rewritten = found[1] if found else rewritten  # a level change does not apply to a national report
+        return transformation.name, rewritten
+    concrete = transformation.for_document(document) if transformation.for_document else transformation
+    return None if concrete is None else (concrete.name, apply(concrete, document))
 
 
 def instances(transformation: Transformation, documents: Iterable[Document]) -> Iterable[tuple[str, Document]]:
     """The documents a transformation changes, each rewritten; the name may be refined per document."""
     for document in documents:
-        concrete = transformation.for_document(document) if transformation.for_document else transformation
-        if concrete is None:
-            continue
-        rewritten = apply(concrete, document)
-        if (rewritten.text, rewritten.title) != (document.text, document.title):
-            yield concrete.name, rewritten
+        found = _rewritten(transformation, document)
+        if found and (found[1].text, found[1].title) != (document.text, document.title):
+            yield found
 
 
 def evaluate(documents: Sequence[Document], only: str | None = None) -> list[Outcome]:
