@@ -400,6 +400,16 @@ def _half_width_brackets(text: str) -> str:
     return text.replace("（", "(").replace("）", ")")
 
 
+def _issuer_subtitle(document: Document) -> Transformation | None:
+    """The title with its issuer as a subtitle; on a page, after an escaped line break ("&lt;br/&gt;——…"), as
+    gkmlpt and other CMS carry it in the title field."""
+    issuer = f"{document.region}人民政府" if document.region else "国务院"
+    separator = "&lt;br/&gt;——" if document.form == "markup" else "——"
+    return Transformation(
+        "title subtitle", title=lambda title: f"{title}{separator}{issuer}" if title.strip() else title
+    )
+
+
 TRANSFORMATIONS: tuple[Transformation, ...] = (
     *(_level(target) for target in _LEVELS),
     Transformation("years+5", prose=_shift_years(5), row=_shift_period(5), whole_markup=True),
@@ -417,6 +427,7 @@ TRANSFORMATIONS: tuple[Transformation, ...] = (
     Transformation("title footnote", title=lambda title: f"{title}[1]" if title.strip() else title),
     Transformation("title in first line", title_into_text=True),
     Transformation("title (全文)", title=lambda title: f"{title}（全文）" if title.strip() else title),
+    Transformation("title subtitle", for_document=_issuer_subtitle),
 )
 _BY_NAME = {t.name: t for t in TRANSFORMATIONS}
 # A county's report five years earlier, typeset and copied as real ones are: every surface change at once.
