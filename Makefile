@@ -9,7 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval bench bench-hostile bench-national clean regions-data
+.PHONY: setup system-packages demo test test-fast lint typecheck unit unit-fast eval eval-metamorphic bench bench-hostile bench-national clean regions-data
 
 setup: $(VENV)/.synced system-packages
 
@@ -59,12 +59,17 @@ unit-fast: setup
 
 test-fast: lint typecheck unit-fast
 
+# The gold documents rewritten as unseen documents differ (eval/metamorphic.py), with the rows lost or invented.
+eval-metamorphic: setup
+	$(VENV)/bin/python -m eval.metamorphic -v
+
 # The real corpus (eval/corpus, protocol in eval/GOLD.md) first: it writes eval/results/latest.json.
 eval: setup
 	$(VENV)/bin/python -m eval.corpus_eval
 	$(VENV)/bin/python -m eval.clean_eval
 	$(VENV)/bin/python -m eval.sections_eval
 	$(VENV)/bin/python -m eval.metrics_eval
+	$(VENV)/bin/python -m eval.metamorphic
 
 # Results go to bench/results/; `make bench N=10000` is the large run (view latency and memory at 10,000 documents).
 # Views at national size: `.venv/bin/python -m bench.view_scale --documents 100000`.

@@ -170,14 +170,14 @@ def _label(indicator: str | None) -> str:
     return indicator or "(no indicator)"
 
 
-def _describe_gold(row: dict[str, Any]) -> str:
+def describe_gold(row: dict[str, Any]) -> str:
     return (
         f"{row['indicator'] or '-'} {row['name']} {row['period']} {row['kind']} {row['measure']} "
         f"{row['basis']} {row['value']} {row['unit']}"
     )
 
 
-def _describe(metric: Metric) -> str:
+def describe(metric: Metric) -> str:
     return (
         f"{metric.indicator or '-'} {metric.name} {metric.period} {metric.kind} {metric.measure} "
         f"{metric.basis} {metric.value} {metric.unit}  «{metric.sentence[:60]}»"
@@ -216,10 +216,10 @@ def evaluate(documents: Sequence[Document], verbose: bool) -> Tally:
         if verbose:
             for g, row in enumerate(document.gold):
                 if g not in matched_gold:
-                    print(f"    missed     {_describe_gold(row)}")
+                    print(f"    missed     {describe_gold(row)}")
             for i, metric in enumerate(scored):
                 if i not in matched_metrics:
-                    print(f"    unmatched  {_describe(metric)}")
+                    print(f"    unmatched  {describe(metric)}")
     print()
     print("per indicator")
     for label in sorted(by_indicator, key=lambda k: (-by_indicator[k].gold, k)):

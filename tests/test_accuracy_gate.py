@@ -15,9 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from eval import corpus_eval
+from eval import corpus_eval, metamorphic
 
 BASELINE: dict[str, dict[str, Any]] = json.loads(corpus_eval.BASELINE.read_text(encoding="utf-8"))
+FLOOR: dict[str, Any] = json.loads(metamorphic.FLOOR.read_text(encoding="utf-8"))
 CATALOG = corpus_eval.load_catalog()
 GOLD = {entry["stem"]: corpus_eval.load_gold(entry["stem"]) for entry in CATALOG}
 SCOPE = {
@@ -113,3 +114,49 @@ def test_headings_match_on_their_text_whatever_the_spacing() -> None:
     )
     assert (counts.matched, counts.predicted, counts.gold) == (1, 2, 2)
     assert missed == ["2023年工作安排"] and invented == ["附件"]
+
+
+@pytest.fixture(scope="module")
+def metamorphic_scores() -> dict[str, Any]:
+    return metamorphic.summary(metamorphic.evaluate(metamorphic.load_documents()))
+
+
+@pytest.mark.parametrize("transformation", sorted(FLOOR["per_transformation"]))
+def test_no_metamorphic_transformation_scores_below_its_floor(
+    transformation: str, metamorphic_scores: dict[str, Any]
+) -> None:
+    # `make eval-metamorphic` lists the rows lost and invented
+    assert metamorphic_scores["per_transformation"][transformation] >= FLOOR["per_transformation"][transformation]
+
+
+def test_metamorphic_f1_holds_its_floor(metamorphic_scores: dict[str, Any]) -> None:
+    assert metamorphic_scores["overall_f1"] >= FLOOR["overall_f1"]
+    assert set(metamorphic_scores["per_transformation"]) >= set(FLOOR["per_transformation"])
+
+
+def _rewrite(name: str, text: str) -> str:
+    (transformation,) = [t for t in metamorphic.TRANSFORMATIONS if t.name == name]
+    return transformation.prose(text)
+
+
+def test_the_year_shift_moves_years_dates_and_plans_together_and_nothing_else() -> None:
+    text = "“十三五”时期（2016—2020年），发布时间:2021-01-12，2020年地区生产总值2020亿元，增长5%。"
+    assert _rewrite("years+5", text) == (
+        "“十四五”时期（2021—2025年），发布时间:2026-01-12，2025年地区生产总值2020亿元，增长5%。"
+    )
+    row = {"period": "2016-2020"}
+    (shift,) = [t for t in metamorphic.TRANSFORMATIONS if t.name == "years-5"]
+    assert shift.row(dict(row)) == {"period": "2011-2015"}
+
+
+def test_the_level_change_rewrites_the_region_and_its_organs_but_not_words_that_contain_its_level() -> None:
+    document = metamorphic.Document("d", "seed", "", None, "宜春市", [], None)
+    (level,) = [t for t in metamorphic.TRANSFORMATIONS if t.name == "level→旗"]
+    assert level.for_document is not None
+    concrete = level.for_document(document)
+    assert concrete is not None
+    text = "宜春市人民政府：全市城市建设和市场主体增长，市委、市政府部署，市级收入增长，我市居民增收。"
+    assert (
+        concrete.prose(text)
+        == "宜春旗人民政府：全旗城市建设和市场主体增长，旗委、旗政府部署，旗级收入增长，我旗居民增收。"
+    )

@@ -13,6 +13,8 @@ Rejoining broken paragraphs is deliberately conservative. Two consecutive paragr
 
 - both are plain paragraphs (not headings, list items or table rows), neither starts with a number label
   (一、 （一） 1. （1） ① 第一部分) nor looks like a title line (at most 30 characters, no ，。；！？ or colon);
+  but a first paragraph whose label heads a run-in sentence ("（一）突出抓好项目建设。把项目建设作为…") is prose
+  and may go on in the next line, as when a PDF's lines were copied one by one;
 - the first ends in the middle of a sentence: on a Chinese character, a letter, a digit, ， or 、;
 - the second starts like the rest of a sentence: a Chinese character, a letter, a digit, “ or 《 (never ——).
 
@@ -58,6 +60,8 @@ _NUMBER_LABEL: Final = re.compile(
     r"|[\u2460-\u2473\u2776-\u277f]|第[一二三四五六七八九十百零〇\d]+[部分章节条篇])"
 )
 _TITLE_LINE_MAX: Final = 30
+# A labelled heading ended by a full stop with the paragraph running on after it on the same line.
+_RUN_IN_HEADING: Final = re.compile(r"^.{2,40}?[。；！？](?=.)")
 _SENTENCE_PUNCTUATION: Final = re.compile(r"[，。；！？,;!?:：]")
 _ENDS_MID_SENTENCE: Final = re.compile(rf"[{HAN_RANGES}A-Za-z0-9０-９，、,]$")
 _STARTS_AS_CONTINUATION: Final = re.compile(rf"^[{HAN_RANGES}A-Za-z0-9０-９“《]")
@@ -104,7 +108,7 @@ def _is_furniture(block: Block) -> bool:
 def _continues(first: Block, second: Block) -> bool:
     if first.kind != "paragraph" or second.kind != "paragraph":
         return False
-    if _is_title_like(first.text) or _is_title_like(second.text):
+    if (_is_title_like(first.text) and not _RUN_IN_HEADING.match(first.text)) or _is_title_like(second.text):
         return False
     return bool(_ENDS_MID_SENTENCE.search(first.text) and _STARTS_AS_CONTINUATION.match(second.text))
 

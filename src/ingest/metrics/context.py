@@ -63,7 +63,9 @@ _PART_YEAR_CHARS = ("月", "季", "半")
 _TARGET_LIST = re.compile(r"目标(?:是|为|如下|建议为|建议是|确定为)?\s*[:：]")
 _REVIEW_HEADING = re.compile(r"回顾|成就|成绩|过去|总结")
 _TARGET_HEADING = re.compile(r"任务|安排|目标|部署|计划|展望|开拓|打算")
-_REPORT_DATE = re.compile(rf"({_YEAR})年\d{{1,2}}月\d{{1,2}}日\s*在")
+# "2021年1月12日在…大会上", or in numerals as formal documents date themselves ("二〇二一年一月十二日在")
+_CN_DAY = "[一二三四五六七八九十]{1,3}"
+_REPORT_DATE = re.compile(rf"({_YEAR})年(?:\d{{1,2}}|{_CN_DAY})月(?:\d{{1,2}}|{_CN_DAY})日\s*在")
 _TITLE_YEAR = re.compile(rf"({_YEAR})年")
 _YEAR_IS = re.compile(rf"(?<![\d—\-~至到])({_YEAR})年是")
 _PLAN_YEAR_IS = re.compile(
@@ -117,11 +119,11 @@ class DocumentTime:
 
 def document_time(text: str, title: str | None, published: date | None, sections: Sequence[Section]) -> DocumentTime:
     """The report year: from the text's delivery date, the title, the publication date or the headings."""
-    delivered = _REPORT_DATE.search(text[:2000])
+    delivered = _REPORT_DATE.search(_with_digit_years(text[:2000]))
     if delivered:
         return DocumentTime(int(delivered.group(1)))
     if title:
-        year = _TITLE_YEAR.search(title)
+        year = _TITLE_YEAR.search(_with_digit_years(title))
         if year:
             offset = 1 if "公报" in title else 0  # a statistical bulletin of year Y reviews Y
             return DocumentTime(int(year.group(1)) + offset)
@@ -146,9 +148,13 @@ def cues_in(text: str, document: DocumentTime) -> list[Cue]:
     return [cue for _, _, cue in _cues_with_ends(text, document)]
 
 
+def _with_digit_years(text: str) -> str:
+    """Years in Chinese numerals written in digits; the same length, so offsets still index the text as given."""
+    return _CN_YEAR.sub(_digits, text) if "年" in text else text
+
+
 def _cues_with_ends(text: str, document: DocumentTime) -> Iterator[tuple[int, int, Cue]]:
-    if "年" in text:
-        text = _CN_YEAR.sub(_digits, text)  # same length: offsets still index the text as given
+    text = _with_digit_years(text)
     for match in _TIME_CUE.finditer(text):
         cue = _cue(match, document)
         if cue is not None:

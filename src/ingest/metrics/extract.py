@@ -32,7 +32,7 @@ from functools import cache
 
 from ingest.metrics import context
 from ingest.metrics.context import Cue, DocumentTime, HeadingTime, Period, SentenceCues, WordCues
-from ingest.metrics.numbers import RELATIVE_UNITS, standardize, to_halfwidth
+from ingest.metrics.numbers import RELATIVE_UNITS, reading_form, reading_text, standardize
 from ingest.metrics.patterns import RawFigure, find_figures
 from ingest.metrics.reading import Left, after_separator, read_left, read_right
 from ingest.metrics.vocabulary import ELLIPTIC_HEADS, Vocabulary, normalize_name
@@ -99,16 +99,26 @@ def extract_metrics(
     ``ingest.metrics.context``).
     """
     vocabulary = vocabulary or _default_vocabulary()
-    half = to_halfwidth(text)
+    # The title and the headings date the figures as much as the text does, and sites write all three in
+    # full-width digits ("２０２３年") or spaced ("2023 年"): each is read in the same form as the text.
+    reading = reading_text(text)
+    half = reading.text
+    title = reading_form(title) if title else title
+    if reading.origin is not None:
+        sections = [replace(s, start=reading.reading(s.start), end=reading.reading(s.end)) for s in sections]
     layout = _Layout(half)
     time = context.document_time(half, title, published, sections)
     headings = _Headings(sections, time)
     region = _region(half, title) or region
     reader = _Reader(half, layout, time, headings, vocabulary)
     readings = reader.read(find_figures(half))
-    spans = dict.fromkeys(reading.sentence for reading in readings)
-    sentences = {span: text[span[0] : span[1]].strip() for span in spans}  # one copy per sentence, not per figure
-    return [_metric(r, sentences[r.sentence], headings, region) for r in readings]
+    spans = dict.fromkeys(r.sentence for r in readings)
+    # one copy per sentence, not per figure
+    sentences = {span: text[reading.original(span[0]) : reading.original_end(span[1])].strip() for span in spans}
+    metrics = [_metric(r, sentences[r.sentence], headings, region) for r in readings]
+    if reading.origin is None:
+        return metrics
+    return [replace(m, start=reading.original(m.start), end=reading.original_end(m.end)) for m in metrics]
 
 
 class _Layout:
@@ -143,7 +153,9 @@ class _Headings:
         self.sections = sorted(sections, key=lambda s: (s.start, -s.end))
         # a report's own headings date their part firmly, numbered or not; a news title line does not
         self.times = {
-            s.ordinal: context.heading_time(s.heading, time, s.number is not None or is_part_heading(s.heading))
+            s.ordinal: context.heading_time(
+                reading_form(s.heading), time, s.number is not None or is_part_heading(s.heading)
+            )
             for s in sections
         }
         self._chains: dict[int, list[HeadingTime]] = {}
@@ -549,6 +561,22 @@ def _split_name(name: str, count: int) -> list[str] | None:
     return None
 
 
+# The nation's or the province's figure quoted in a region's document ("高于全国GDP百分之五点五的增长目标") is
+# not the region's: it keeps its name and no indicator. A national report names itself (国务院, 全国人民代表大会),
+# so a document of no known region is not the nation's; it may be a province's, whose own region is 全省.
+_WIDER_REGION = re.compile(r"全国|全省")
+_PROVINCE = re.compile(r"省$|自治区$")
+
+
+def _of_a_wider_region(name: str, region: str | None) -> bool:
+    found = _WIDER_REGION.search(name)
+    if found is None or region == "全国":
+        return False
+    if found.group() == "全国":
+        return True
+    return region is not None and not _PROVINCE.search(region)
+
+
 def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str | None) -> Metric:
     figure, left = reading.figure, reading.left
     sign = Decimal(-1) if left.direction == "down" else Decimal(1)
@@ -561,11 +589,12 @@ def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str |
             name = f"{name}({_STRUCTURE_PARTS[figure.part]})"
         else:
             name = f"{name}({figure.part + 1}/{figure.parts})"
+    indicator = None if _of_a_wider_region(name, region) else reading.indicator
     qualifier = figure.suffix or figure.approx or left.qualifier
     if qualifier is None and value_high is not None:
         qualifier = "range"
     return Metric(
-        indicator=reading.indicator,
+        indicator=indicator,
         name=name,
         region=region,
         period=reading.period,

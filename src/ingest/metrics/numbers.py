@@ -3,6 +3,8 @@
 * ``HALFWIDTH`` maps full-width digits and the punctuation figures use (．％：－～／（）＋) to ASCII one
   character for one character, so offsets into the translated text are offsets into the original.
   (NFKC would also fold characters but may change the length of the text; it is never used.)
+* ``reading_text`` is the text the readers read: half-width, without the spaces typesetting puts between
+  Chinese and numbers and without footnote markers, with the way back to offsets of the original.
 * ``parse_chinese_number`` reads numerals such as 六点五, 十三, 两千, 千.
 * ``standardize`` converts a value in a unit as written (亿元, 万人次, 亿斤, 个百分点 …) to the standard
   unit of the warehouse (元, 人次, 吨, pp …).
@@ -10,11 +12,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
-from ingest.chinese import FULL_WIDTH_DIGITS, width_folding
+from ingest.chinese import FOOTNOTE_MARK, FULL_WIDTH_DIGITS, HAN_RANGES, width_folding
 
 HALFWIDTH = width_folding(FULL_WIDTH_DIGITS + "．％：－～／（）＋", also={"〜": "~"})  # 〜: the wave dash
 
@@ -24,6 +28,55 @@ _FULLWIDTH = re.compile("[" + "".join(chr(c) for c in HALFWIDTH) + "]")
 def to_halfwidth(text: str) -> str:
     """The text with full-width digits and figure punctuation in ASCII, every character at its offset."""
     return _FULLWIDTH.sub(lambda match: str(HALFWIDTH[ord(match.group())]), text)
+
+
+# What the readers skip, as if it were not written:
+# - "增长 5.3%，达到 3210 亿元", "2022 年": typesetting tools, PDF exports and some editors space Chinese and
+#   Latin digits apart for looks ("pangu spacing"); the space says nothing, and every reader of years and
+#   figures expects a number against its unit and its 年. Line breaks stay: they end paragraphs.
+# - a footnote marker after a figure or a word ("增长5.3%[2]，达到3210亿元", "分别增长5%①和7%②"): it stands
+#   between a figure and the words that belong to it or to the next figure. One at the start of a line labels
+#   a footnote or a list item and stays.
+_SILENT = re.compile(
+    rf"(?<=[{HAN_RANGES}])[^\S\n]+(?=\d)|(?<=[\d%])[^\S\n]+(?=[{HAN_RANGES}])"
+    rf"|(?<=\S){FOOTNOTE_MARK}"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingText:
+    """A text as the readers read it, and the offsets of its characters in the original."""
+
+    text: str
+    origin: tuple[int, ...] | None = None  # per character and for the end; None: offsets are the original's
+
+    def original(self, position: int) -> int:
+        return position if self.origin is None else self.origin[position]
+
+    def original_end(self, end: int) -> int:
+        """The end of a span in the original: after its last character, not after the spaces that follow."""
+        return end if self.origin is None or end == 0 else self.origin[end - 1] + 1
+
+    def reading(self, original: int) -> int:
+        """Where a position of the original (a section's bounds) falls in the reading text."""
+        return original if self.origin is None else bisect.bisect_left(self.origin, original)
+
+
+def reading_text(text: str) -> ReadingText:
+    """``text`` in half-width, without the spaces between Chinese and numbers and the footnote markers."""
+    half = to_halfwidth(text)
+    if not _SILENT.search(half):
+        return ReadingText(half)
+    kept = [True] * len(half)
+    for space in _SILENT.finditer(half):
+        kept[space.start() : space.end()] = [False] * (space.end() - space.start())
+    origin = (*(i for i, keep in enumerate(kept) if keep), len(half))
+    return ReadingText("".join(c for c, keep in zip(half, kept, strict=True) if keep), origin)
+
+
+def reading_form(text: str) -> str:
+    """A title or heading as the readers read it (no offsets are kept)."""
+    return reading_text(text).text
 
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

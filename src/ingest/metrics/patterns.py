@@ -28,7 +28,9 @@ from ingest.metrics.numbers import (
 
 FigureForm = Literal["number", "ratio", "chinese", "doubling"]
 
-_NUMBER = r"\d+(?:\.\d+)?"
+_PLAIN_NUMBER = r"\d+(?:\.\d+)?"
+# Thousands separators ("4,511万人次", "12,378户"), as statistics pages and PDF tables write amounts.
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _MAGNITUDE = "|".join(sorted(MAGNITUDES, key=len, reverse=True))
 _UNIT = "|".join(re.escape(u) for u in sorted(BASE_UNITS, key=len, reverse=True))
 _CN_DIGIT = "零〇一二两三四五六七八九"
@@ -39,7 +41,7 @@ _SUFFIX = r"左右|以上|以内|以下|之内|上下"
 _FIGURE = re.compile(
     rf"""
     (?=[\d百翻{_CN_NUMERAL}])  # every figure starts with a digit or a numeral: fail fast elsewhere
-    (?:(?P<ratio>(?<![\d.:]){_NUMBER}(?::{_NUMBER}){{1,4}}(?![\d.:]))
+    (?:(?P<ratio>(?<![\d.:]){_PLAIN_NUMBER}(?::{_PLAIN_NUMBER}){{1,4}}(?![\d.:]))
     | 百分之(?P<pct>[{_CN_NUMERAL}点]+)
     | (?<![{_CN_NUMERAL}万亿])(?P<cheng>[一二两三四五六七八九])成(?=以上|以下|左右|多|的|[,，。、;；)]|$)
     | 翻(?P<fan>[一两二三四五])番
@@ -113,7 +115,7 @@ def _number(text: str, match: re.Match[str]) -> RawFigure | None:
         match = _ONE_NUMBER.match(text, start) or match
         high, unit = None, _unit(match["mag"], match["unit"])
     elif match["dash"]:
-        high = Decimal(match["num2"])
+        high = _decimal(match["num2"])
         unit = _unit(match["mag2"], match["unit2"])
     else:
         high, unit = None, _unit(match["mag"], match["unit"])
@@ -142,7 +144,7 @@ def _number(text: str, match: re.Match[str]) -> RawFigure | None:
     return RawFigure(
         start=start,
         end=end,
-        value=Decimal(match["num"]),
+        value=_decimal(match["num"]),
         value_high=high,
         unit=unit,
         suffix=suffix,
@@ -161,7 +163,11 @@ def _is_range(match: re.Match[str]) -> bool:
         return False
     if match["dash"] == "至" and low_unit is None:
         return False
-    return Decimal(match["num"]) < Decimal(match["num2"])
+    return _decimal(match["num"]) < _decimal(match["num2"])
+
+
+def _decimal(number: str) -> Decimal:
+    return Decimal(number.replace(",", ""))
 
 
 def _unit(magnitude: str | None, base: str | None) -> str | None:

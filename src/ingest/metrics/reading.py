@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from ingest.chinese import FOOTNOTE_MARK
-
 Direction = Literal["up", "down"]
 Role = Literal["from", "to"]
 
@@ -79,13 +77,13 @@ _ENUMERATION = re.compile(r"(?<![高中初平同相均对优上下])等(?![级�
 _MAX_NAME = 32
 _WINDOW = 16  # longer than any word the end-anchored patterns match
 
+# Where the noun after a figure ends; "和" before the next figure, in digits or in words ("5.3%和百分之六点四").
 _RIGHT_STOP = re.compile(
-    r"[，,。；;、：:!?！？\n()（）\d]|[和及与](?=\d)|全部|全面|相继|顺利|圆满|获批|获评|获得|荣获|获|入选|纳入|受益|建成|开工|完工"
+    r"[，,。；;、：:!?！？\n()（）\d]|[和及与](?=\d|百分之)|全部|全面|相继|顺利|圆满|获批|获评|获得|荣获|获|入选|纳入|受益|建成|开工|完工"
     r"|投产|实现|完成|通过|用于|投入|进入|被|参加|落户|摘帽|出列|脱贫|治愈|达标|开放|上市|入驻|得到|列入|接受|享受|覆盖"
     r"|参与|提供|配备|配齐|惠及|的|在|已|将|正|均|都|分别|撬动|向社会|以上|以下|左右|累计|大关|新台阶|排名|排|实施|支持|增加|增长|提高|提升|下降|减少|降低|上升|上涨|达到|降至|比|同比|占|扩大|发展到|到|至|率先"
 )
 _MAX_RIGHT = 16
-_LEADING_FOOTNOTE = re.compile(rf"^\s*{FOOTNOTE_MARK}")
 _PUNCTUATION = re.compile(r"[，,。；;：:!?！？\n]")
 
 
@@ -113,10 +111,10 @@ class Left:
 
 
 def read_left(text: str) -> Left:
-    """Peel qualifier, time, verb and adverbs off the text before a figure; what remains is its name. A footnote
-    marker it starts with belongs to the figure before ("增长5.3%[2]，达到3210亿元")."""
+    """Peel qualifier, time, verb and adverbs off the text before a figure; what remains is its name. (Footnote
+    markers are not in the text the readers read: see ``numbers.reading_text``.)"""
     left = Left()
-    rest = _LEADING_FOOTNOTE.sub("", text).rstrip()
+    rest = text.rstrip()
     while True:
         before = rest
         if left.qualifier is None and not left.has_verb and (m := _at_end(_QUALIFIER_END, rest)):
