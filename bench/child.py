@@ -74,24 +74,40 @@ def run_pipeline(
     parameters = {"since": since.isoformat(), "until": until.isoformat()} if since and until else {}
     totals: dict[str, Any] = {"start_s": 0.0, "collect_s": 0.0, "commit_s": 0.0, "loads": []}
 
-    # The stages timed at their boundaries: collect is what lies between the plan and the commit.
-    source_of: dict[str, str] = {}  # load id → source name, which the memory stages are named by
+    # The stages timed at their boundaries: collect is what lies between the plan and the commit. The memory stages
+    # are named by the source whose load runs: a crawl longer than max_documents_per_package plans its later parts
+    # without `start`, so their load ids are first seen at commit.
+    running = {"source": ""}
 
     def start(warehouse: Warehouse, request: pipeline.LoadRequest) -> pipeline.LoadPlan:
         memory.stage(f"{request.source.name}: start_load")
         begun = time.perf_counter()
         plan = pipeline.start_load(warehouse, request)
         totals["start_s"] += time.perf_counter() - begun
-        source_of[plan.load_id] = request.source.name
         memory.stage(f"{request.source.name}: collect")
         return plan
 
     def commit(warehouse: Warehouse, load_id: str) -> LoadReport:
-        memory.stage(f"{source_of[load_id]}: commit_load")
+        memory.stage(f"{running['source']}: commit_load")
         begun = time.perf_counter()
         report = pipeline.commit_load(warehouse, load_id)
         totals["commit_s"] += time.perf_counter() - begun
         return report
+
+    def record(outcome: pipeline.LoadOutcome) -> None:
+        """Every committed package, each part of a long crawl its own entry: run_load returns only the last."""
+        summary = outcome.summary
+        totals["loads"].append(
+            {
+                "source": summary.source,
+                "list_pages": summary.list_pages,
+                "fetched": summary.fetched,
+                "not_modified": summary.not_modified,
+                "failures": [(f.url, f.kind.value, f.detail) for f in summary.failures[:5]],
+                "failure_count": len(summary.failures),
+                **asdict(outcome.report),
+            }
+        )
 
     with run_lock(db), MemoryWatch() as memory:
         warehouse.recover()
@@ -100,21 +116,11 @@ def run_pipeline(
                 source, kind=mode, mode=mode, parameters=parameters, since=since, until=until
             )
             mark = time.perf_counter()
-            summary, report = pipeline.run_load(
-                warehouse, request, steps=pipeline.LoadSteps(start=start, commit=commit)
+            running["source"] = source.name
+            pipeline.run_load(
+                warehouse, request, steps=pipeline.LoadSteps(start=start, commit=commit), on_commit=record
             )
             totals["collect_s"] += time.perf_counter() - mark
-            totals["loads"].append(
-                {
-                    "source": source.name,
-                    "list_pages": summary.list_pages,
-                    "fetched": summary.fetched,
-                    "not_modified": summary.not_modified,
-                    "failures": [(f.url, f.kind.value, f.detail) for f in summary.failures[:5]],
-                    "failure_count": len(summary.failures),
-                    **asdict(report),
-                }
-            )
     totals["collect_s"] -= totals["start_s"] + totals["commit_s"]
     totals["wall_s"] = time.perf_counter() - started
     totals["peak_rss_mb"] = peak_rss_mb()
