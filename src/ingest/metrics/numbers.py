@@ -67,11 +67,17 @@ def reading_text(text: str) -> ReadingText:
     half = to_halfwidth(text)
     if not _SILENT.search(half):
         return ReadingText(half)
-    kept = [True] * len(half)
-    for space in _SILENT.finditer(half):
-        kept[space.start() : space.end()] = [False] * (space.end() - space.start())
-    origin = (*(i for i, keep in enumerate(kept) if keep), len(half))
-    return ReadingText("".join(c for c, keep in zip(half, kept, strict=True) if keep), origin)
+    # slices and ranges between the silent spans, not a loop per character: a report is 50,000 of them
+    pieces: list[str] = []
+    origin: list[int] = []
+    start = 0
+    for silent in _SILENT.finditer(half):
+        pieces.append(half[start : silent.start()])
+        origin.extend(range(start, silent.start()))
+        start = silent.end()
+    pieces.append(half[start:])
+    origin.extend(range(start, len(half) + 1))
+    return ReadingText("".join(pieces), tuple(origin))
 
 
 def reading_form(text: str) -> str:
