@@ -64,6 +64,7 @@ PAGE_SIZES = (2, 3, 5, 8, 10, 15, 20)  # articles per list page: 1 to 20 list pa
 FAULTY_EVERY = 20  # one site in 20 misbehaves, the first at index 10: a run of 20 sites has one
 SERVER_POLL_S = 1.0  # an idle site wakes once a second, so 300 of them cost this process almost no CPU
 DOCUMENTS_SQL = "SELECT count(*) FROM documents_current"
+SITE_ADDRESSES_SQL = "SELECT DISTINCT regexp_extract(url, '^https?://[^/]+'), source FROM url_state"
 # The sites' /16 of loopback. --network moves a quick look to another one while a long run holds this one.
 NETWORK = "127.77"
 
@@ -301,7 +302,7 @@ def run_national(
     _check(runs)
     with connect(after_backfill, read_only=True) as con:
         documents = int((con.execute(DOCUMENTS_SQL).fetchone() or (0,))[0])
-    rows_equal = None if baseline is None else table_contents(after_backfill, {}) == table_contents(baseline.db, {})
+    rows_equal = None if baseline is None else _same_rows(after_backfill, baseline.db)
     sequential_wall_s = None if kept is None else float(kept["wall_s"])
     sequential_rss_mb = None if kept is None else float(kept["peak_rss_mb"])
     sequential_floor_s = sum(backfill.requests.values()) / RATE_LIMIT
@@ -341,6 +342,18 @@ def run_national(
             "rows_equal_to_sequential": rows_equal,
         },
     }
+
+
+def _same_rows(first: Path, second: Path) -> bool:
+    """Whether two warehouses of the same sites hold the same rows. Each site's address is replaced by its name: a
+    baseline kept from an earlier benchmark was served by other processes, on other ports."""
+    return table_contents(first, _site_names(first)) == table_contents(second, _site_names(second))
+
+
+def _site_names(db: Path) -> dict[str, str]:
+    """Each site's address (``http://127.77.0.1:41957``) in a warehouse → the name of its source."""
+    with connect(db, read_only=True) as con:
+        return dict(con.execute(SITE_ADDRESSES_SQL).fetchall())
 
 
 def _check(runs: Mapping[str, Run]) -> None:
