@@ -12,10 +12,12 @@ page has loaded and its requests have settled, the rendered document is archived
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -76,7 +78,10 @@ class Renderer:
         ]
         if os.geteuid() == 0:  # Chromium refuses to run as root inside its sandbox (containers, CI)
             arguments.insert(1, "--no-sandbox")
-        self._process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # its own process group: the helpers it starts (renderers, the crash handler) are stopped with it
+        self._process = subprocess.Popen(
+            arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         try:
             self._socket = connect(self._devtools_url(), max_size=64 * 1024 * 1024, open_timeout=_START_TIMEOUT)
         except BaseException:
@@ -93,13 +98,18 @@ class Renderer:
         socket = getattr(self, "_socket", None)
         if socket is not None:
             socket.close()
-        self._process.terminate()
-        try:
+        self._signal_group(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
+        # a helper that outlived the browser still writes to the profile, and removing it failed ("Directory not
+        # empty: 'Default'")
+        self._signal_group(signal.SIGKILL)
+        self._process.wait()
         self._profile.cleanup()
+
+    def _signal_group(self, signal_number: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal_number)
 
     def render(self, url: str) -> FetchResult:
         """``url`` as the browser shows it once its scripts have run; the document's own failure if it has one."""
