@@ -50,6 +50,9 @@ LAST_DAY = datetime(2025, 12, 31, tzinfo=SHANGHAI)
 RATE_LIMIT = 100.0  # requests per second: the most a Source allows
 MAX_CONCURRENCY = 8
 
+# The demo gained the 2024 national report after the mirror's pools were fixed; leaving it out of them keeps every
+# mirror, and so the bench results and the reference rows, what it was.
+_NOT_IN_POOLS = frozenset({"2024年中华人民共和国国务院政府工作报告"})
 _PARAGRAPHS: dict[Genre, tuple[int, int]] = {"report": (40, 140), "news": (6, 40), "bulletin": (30, 80)}
 _RUN = (4, 30)  # paragraphs taken in a row from one document, so headings keep their sections
 _TRS_PLACES = ("延边州", "延吉市", "图们市", "敦化市", "珲春市", "龙井市", "和龙市", "汪清县", "安图县")
@@ -122,6 +125,8 @@ def paragraph_pools() -> Pools:
     news: list[tuple[Paragraph, ...]] = []
     bulletins: list[tuple[Paragraph, ...]] = []
     for article in [*default_articles("trs"), *default_articles("second")]:
+        if article.title in _NOT_IN_POOLS:
+            continue
         if article.raw_html is not None:
             bulletins.append(_saved_page_paragraphs(article))
         elif article.column == TRS_NEWS and article.source != "维基文库":

@@ -354,7 +354,8 @@ def test_second_site_lists_with_dates_and_a_next_link_only(second_site: DemoSite
     for html in (bulletins, reports, last):
         assert "index_" not in html and "createPageHTML" not in html
     assert values(lxml.html.fromstring(reports), "//a[text()='下一页']/@href") == ["xxgk_list_2.shtml"]
-    assert values(lxml.html.fromstring(last), "//ul[@class='list']/li/span/text()") == ["1978-02-26"]
+    # two reports a page: 2025 and 2024 on the first, 2008 and 1978 on the last
+    assert values(lxml.html.fromstring(last), "//ul[@class='list']/li/span/text()") == ["2008-03-05", "1978-02-26"]
 
 
 def test_second_site_serves_saved_pages_unchanged(second_site: DemoSite) -> None:

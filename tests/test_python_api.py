@@ -86,8 +86,9 @@ def test_the_notebook_answers_its_three_questions(demo_warehouse: Path, monkeypa
     assert answers["frames"] == ["pandas", "polars"]
     # Yanbian's 2021 report: 预计地区生产总值增长0.5%; its 2025 report: 增长6%左右
     assert answers["gdp_2020_estimate"] == 0.5 and answers["gdp_2025_target"] == 6.0
-    # no target of the demo has its outcome (question 2's explanation), and the demo sites' 4 and 5 documents, and
-    # the portal's 7 that load (4 from its dataproxy column, 2 from its gkmlpt API, 1 behind its cookie WAF; the
-    # script challenge, the JavaScript list, the stub and the blackholed host load none)
-    assert answers["pairs"] == 0 and answers["checkable"] == [[], [], [], []]
-    assert answers["documents"] == {"yanbian": 4, "yichun": 5, "portal": 7}
+    # only the nation's 2024 targets have their outcome (the State Council's 2024 and 2025 reports on the second
+    # site): 7 pairs, and in question 2 the years of 万载县, 全国, 宜春市 and 延边朝鲜族自治州; the demo sites' 4 and 6
+    # documents, and the portal's 7 that load (4 from its dataproxy column, 2 from its gkmlpt API, 1 behind its
+    # cookie WAF; the script challenge, the JavaScript list, the stub and the blackholed host load none)
+    assert answers["pairs"] == 7 and answers["checkable"] == [[], ["2024"], [], []]
+    assert answers["documents"] == {"yanbian": 4, "yichun": 6, "portal": 7}

@@ -66,6 +66,29 @@ def test_every_chart_draws_marks_offline(demo_warehouse: Path, tmp_path: Path, c
     assert page.eval_on_selector_all("figure.chart", "charts => charts.map(chart => chart.id)") == CHARTS
     for chart in CHARTS:
         assert page.eval_on_selector(f"#{chart}", MARKS_DRAWN) > 0, chart
+    # The demo's national reports of 2024 and 2025: the 2024 GDP target (国内生产总值增长5%左右, stated twice) and
+    # the outcome the 2025 report gives for it (增长5%), paired in the table and drawn side by side in the chart.
+    pairs = page.eval_on_selector_all(
+        "#pairs tbody tr", "rows => rows.map(row => [...row.cells].slice(0, 5).map(cell => cell.textContent))"
+    )
+    assert ["全国", "GDP", "2024", "5%左右", "5% (actual)"] in pairs
+    assert ["全国", "CPI", "2024", "3%左右", "0.2% (actual)"] in pairs
+    labels = page.eval_on_selector_all(
+        "#targets-chart g.role-mark path[aria-label]", "marks => marks.map(mark => mark.getAttribute('aria-label'))"
+    )
+    drawn = {label.split("; href")[0] for label in labels}
+    target, outcome = "year: 2024; %: 5; kind: target; shape: diamond; label: 5%左右", "year: 2024; %: 5; kind: actual"
+    assert target in drawn and f"{outcome}; shape: circle; label: 5%" in drawn
+    # the outcome equal to its target does not hide it: the outcome left of the year's tick, the target right of it
+    centres = page.eval_on_selector_all(
+        "#targets-chart g.role-mark path[aria-label]",
+        f"""marks => marks.filter(mark => [{target!r}, {outcome!r}].some(l => mark.getAttribute('aria-label')
+            .startsWith(l))).map(mark => {{ const box = mark.getBoundingClientRect();
+            return [mark.getAttribute('aria-label').includes('target'), box.x + box.width / 2]; }})""",
+    )
+    targets = [x for is_target, x in centres if is_target]
+    outcomes = [x for is_target, x in centres if not is_target]
+    assert targets and outcomes and min(targets) - max(outcomes) >= 8
     assert outside == []  # nothing but the file: no script, style sheet, font or image from anywhere
     assert page.eval_on_selector_all("script, link, img, iframe", "nodes => nodes.length") == 0
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)

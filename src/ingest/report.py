@@ -28,6 +28,9 @@ LATEST_LOADS = 10
 KIND_COLOURS = {"actual": "#1f6f43", "estimate": "#7fb58f", "target": "#b8432f"}
 QUALIFIER_SHAPES = {"以上": "triangle-up", "左右": "diamond", "range": "square"}
 TARGET_SHAPE = "cross"
+# A target and the outcome of its year sit apart by this many pixels, the outcome left of the year's tick and the
+# target right of it, so that an outcome equal to its target (全国 GDP 2024: 5%左右, then 5%) does not hide it.
+PAIR_OFFSET = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +156,13 @@ def _targets_spec(figures: list[dict[str, Any]]) -> dict[str, Any]:
             "layer": [
                 {
                     "transform": [{"filter": "datum.high != null"}],
-                    "mark": {"type": "rule", "strokeWidth": 3, "opacity": 0.5},
+                    "mark": {"type": "rule", "strokeWidth": 3, "opacity": 0.5, "xOffset": PAIR_OFFSET},
                     "encoding": {"x": x, "y": y, "y2": {"field": "high"}, "color": colour, "href": {"field": "href"}},
                 },
-                _points(x, y, colour, filled=True, test="datum.kind != 'target'"),
-                _points(x, y, colour, filled=False, test="datum.kind == 'target'"),
+                _points(x, y, colour, filled=True, test="datum.kind != 'target'", offset=-PAIR_OFFSET),
+                _points(x, y, colour, filled=False, test="datum.kind == 'target'", offset=PAIR_OFFSET),
                 {
-                    "mark": {"type": "text", "dx": 8, "align": "left", "fontSize": 10},
+                    "mark": {"type": "text", "dx": 8 + PAIR_OFFSET, "align": "left", "fontSize": 10},
                     "encoding": {"x": x, "y": y, "text": {"field": "note"}, "href": {"field": "href"}},
                 },
             ],
@@ -167,11 +170,13 @@ def _targets_spec(figures: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _points(x: dict[str, Any], y: dict[str, Any], colour: dict[str, Any], *, filled: bool, test: str) -> dict[str, Any]:
+def _points(
+    x: dict[str, Any], y: dict[str, Any], colour: dict[str, Any], *, filled: bool, test: str, offset: int
+) -> dict[str, Any]:
     """Outcomes filled, targets open: one layer each, since a mark is filled or not as a whole."""
     return {
         "transform": [{"filter": test}],
-        "mark": {"type": "point", "size": 70, "strokeWidth": 2, "filled": filled, "opacity": 0.9},
+        "mark": {"type": "point", "size": 70, "strokeWidth": 2, "filled": filled, "opacity": 0.9, "xOffset": offset},
         "encoding": {
             "x": x,
             "y": y,

@@ -74,7 +74,8 @@ def default_articles(template: Template = "trs") -> list[DemoArticle]:
 
     ``"trs"`` is Yanbian's TRS-style site (both seeds and the national reports; the 2025 national report is
     ``upcoming``, published by the "newly published" switch). ``"second"`` is a portal on another CMS: the two
-    saved statistical-bulletin pages, served unchanged, and the national reports in its own template.
+    saved statistical-bulletin pages, served unchanged, and the national reports in its own template, with the
+    2024 one too: the 2025 report states the outcomes of the 2024 report's targets, so the demo has pairs.
     """
     if template == "trs":
         return _with_related(_trs_articles())
@@ -127,7 +128,7 @@ def _second_articles() -> list[DemoArticle]:
     ]
     rendered = [
         _national_article(report, SECOND_REPORTS, _second_path(report["title"], _report_date(report)))
-        for report in (reports["2025"], reports["2008"], reports["1978"])
+        for report in (reports["2025"], reports["2024"], reports["2008"], reports["1978"])
     ]
     return saved + rendered
 
@@ -177,7 +178,7 @@ def _seed_news() -> DemoArticle:
 def _national_reports() -> dict[str, dict[str, str]]:
     corpus = _content().joinpath("corpus")
     reports = {}
-    for year in ("1978", "2008", "2025"):
+    for year in ("1978", "2008", "2024", "2025"):
         record = json.loads(corpus.joinpath(f"national_{year}_gwr.json").read_text("utf-8"))
         reports[record["year"]] = record
     return reports
@@ -185,7 +186,7 @@ def _national_reports() -> dict[str, dict[str, str]]:
 
 def _report_date(report: dict[str, str]) -> datetime:
     # The day each report was delivered to the National People's Congress.
-    day = {"1978": "02-26", "2008": "03-05", "2025": "03-05"}[report["year"]]
+    day = {"1978": "02-26", "2008": "03-05", "2024": "03-05", "2025": "03-05"}[report["year"]]
     return _local(f"{report['year']}-{day} 16:30", "%Y-%m-%d %H:%M")
 
 
