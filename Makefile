@@ -46,6 +46,11 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# The suite starts Python processes by the dozen (xdist workers, Prefect servers, `ingest` commands, killed loads),
+# each importing Prefect: where the environment sets PYTHONDONTWRITEBYTECODE (this machine does), each
+# compiled every module from source again, 7 of a worker's 10 CPU-seconds of collection. The cache is .gitignored.
+unit unit-fast: export PYTHONDONTWRITEBYTECODE :=
+
 # -n auto: one pytest-xdist worker per core (tests/conftest.py says how the workers stay apart).
 unit: setup
 	$(VENV)/bin/pytest -n auto
