@@ -57,10 +57,10 @@ unit: setup
 
 test: lint typecheck unit
 
-# The inner loop: unit, golden and loopback tests; no Prefect server, no Chromium, no killed processes, no wheel
-# (under 60 s).
+# The inner loop: unit, golden and loopback tests, single loads included; no Prefect server, no Chromium, no killed
+# processes, no wheel, and not the storage layer's long tests (under 60 s).
 unit-fast: setup
-	$(VENV)/bin/pytest -q -n auto -m "not prefect and not slow and not browser"
+	$(VENV)/bin/pytest -q -n auto -m "not prefect and not slow and not browser and not storage"
 
 test-fast: lint typecheck unit-fast
 
