@@ -43,7 +43,9 @@ SEED_REPORT = SEEDS / "001_87a0047e5aaad651.txt"  # Yanbian's 2021 government wo
 SEED_NEWS = SEEDS / "000_82c341a43f7495af.txt"  # a newspaper page interpreting the 2025 report
 
 
-LONG = ("prefect", "slow", "browser", "storage")
+# Not "storage": it marks whole modules for `make test-fast` to leave out, and as long chains they would start before
+# test_serve.py, the longest.
+LONG = ("prefect", "slow", "browser")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
