@@ -56,16 +56,21 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# The suite starts Python processes by the dozen (xdist workers, Prefect servers, `ingest` commands, killed loads),
+# each importing Prefect: where the environment sets PYTHONDONTWRITEBYTECODE (this machine does), each
+# compiled every module from source again, 7 of a worker's 10 CPU-seconds of collection. The cache is .gitignored.
+unit unit-fast: export PYTHONDONTWRITEBYTECODE :=
+
 # -n auto: one pytest-xdist worker per core (tests/conftest.py says how the workers stay apart).
 unit: setup
 	$(VENV)/bin/pytest -n auto
 
 test: lint typecheck unit
 
-# The inner loop: unit, golden and loopback tests; no Prefect server, no Chromium, no killed processes, no wheel
-# (under 60 s).
+# The inner loop: unit, golden and loopback tests, single loads included; no Prefect server, no Chromium, no killed
+# processes, no wheel, and not the storage layer's long tests (under 60 s).
 unit-fast: setup
-	$(VENV)/bin/pytest -q -n auto -m "not prefect and not slow and not browser"
+	$(VENV)/bin/pytest -q -n auto -m "not prefect and not slow and not browser and not storage"
 
 test-fast: lint typecheck unit-fast
 

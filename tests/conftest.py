@@ -1,7 +1,7 @@
 """Shared fixtures: one Prefect test server per session, a fresh demo site and warehouse per test.
 
 Tests that use the Prefect server are marked ``prefect`` here (they take seconds each); ``make test-fast`` leaves
-them and the ``slow`` and ``browser`` ones out.
+them and the ``slow``, ``browser`` and ``storage`` ones out.
 
 `make test` runs the tests on every core with pytest-xdist (``--dist loadfile``): each worker is a process with its
 own Prefect home and, when it runs a test that needs one, its own Prefect server; a module runs on one worker, in
@@ -43,6 +43,8 @@ SEED_REPORT = SEEDS / "001_87a0047e5aaad651.txt"  # Yanbian's 2021 government wo
 SEED_NEWS = SEEDS / "000_82c341a43f7495af.txt"  # a newspaper page interpreting the 2025 report
 
 
+# Not "storage": it marks whole modules for `make test-fast` to leave out, and as long chains they would start before
+# test_serve.py, the longest.
 LONG = ("prefect", "slow", "browser")
 
 

@@ -31,6 +31,8 @@ from tests.conftest import demo_source_for, load_once
 from tests.reference import table_contents
 from tests.test_recovery import finish, snapshot, start_load_process, wait_for_line
 
+pytestmark = pytest.mark.storage  # many sources loaded at once, long crawls committed in chains of packages
+
 MIRROR_PAGES = 8
 
 

@@ -194,6 +194,7 @@ def test_discovery_is_linear_in_links_that_share_a_parent(demo_site: DemoSite) -
     assert seconds < 5.0
 
 
+@pytest.mark.slow  # a page of 100,000 links served, read and parsed: seconds of CPU
 @pytest.mark.timeout(60)
 def test_a_list_page_of_100000_links_yields_at_most_the_cap(
     demo_site: DemoSite, caplog: pytest.LogCaptureFixture

@@ -13,6 +13,8 @@ from ingest.load.store import Warehouse, WarehousePaths
 from ingest.query import open_reader, run_query
 from tests.test_warehouse import load
 
+pytestmark = pytest.mark.storage  # every stored view computed again and compared, on warehouses of several loads
+
 
 def rows(db: Path, sql: str, as_of: str | None = None) -> list[tuple[object, ...]]:
     with open_reader(db, as_of=as_of) as con:

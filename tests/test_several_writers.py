@@ -27,6 +27,8 @@ from ingest.sources import Source
 from tests.reference import table_contents
 from tests.test_storage import writer_rows, written_package
 
+pytestmark = pytest.mark.storage  # writers side by side on one warehouse, some in processes of their own
+
 ROOT = Path(__file__).resolve().parents[1]
 # What a load decides about documents; load_log and fetch_log also hold the loads and requests of a rerun.
 DOCUMENT_TABLES = ("documents", "document_versions", "extractions", "sections", "metrics")

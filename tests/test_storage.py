@@ -28,6 +28,8 @@ from ingest.load.warehouse import connect
 from ingest.query import open_reader, run_query
 from tests.conftest import demo_source_for, load_once, sources_file_for
 
+pytestmark = pytest.mark.storage  # snapshots published and read back, packages recovered: seconds of DuckDB each
+
 BIN = Path(sys.executable).parent
 FIXTURES = Path(__file__).parent / "fixtures"
 # The query README.md shows for the DuckDB CLI.
