@@ -56,9 +56,9 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
-# The suite starts Python processes by the dozen (xdist workers, Prefect servers, `ingest` commands, killed loads),
-# each importing Prefect: where the environment sets PYTHONDONTWRITEBYTECODE (this machine does), each
-# compiled every module from source again, 7 of a worker's 10 CPU-seconds of collection. The cache is .gitignored.
+# `setup` compiles the environment and the project (the `bytecode` target); the suite's own modules (tests/, and
+# pytest's rewritten asserts) are cached as the tests import them, which PYTHONDONTWRITEBYTECODE would forbid in
+# each of the dozens of processes the suite starts. The cache is .gitignored.
 unit unit-fast: export PYTHONDONTWRITEBYTECODE :=
 
 # -n auto: one pytest-xdist worker per core (tests/conftest.py says how the workers stay apart).
