@@ -3,7 +3,6 @@ verified from the server's own request log."""
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 import tracemalloc
@@ -272,10 +271,10 @@ def test_rate_limit_spaces_requests_across_threads(demo_site: DemoSite) -> None:
     assert len(results) == 10 and all(r.ok for r in results)
     times = [r.time for r in demo_site.requests()]
     assert len(times) == 11  # robots.txt and the ten pages, one slot each
-    # 5 requests/s, measured by the server: when a request arrives, which a busy machine delays by up to a slot's
-    # share (unlimited, the eleven would arrive within some 50 ms)
-    assert times[-1] - times[0] >= 10 * 0.2 - 0.25
-    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.2 - 0.05
+    # 5 requests/s, measured by the server. A busy machine can delay a request's arrival but never advance it, so
+    # the k-th arrives at least k slots after the first was sent; gaps between neighbours are no such bound (a late
+    # request shortens the next gap). Unlimited, the eleven would arrive within some 50 ms.
+    assert all(later - times[0] >= k * 0.2 - 0.1 for k, later in enumerate(times))
 
 
 def test_fetch_many_yields_every_result_once(demo_site: DemoSite) -> None:
