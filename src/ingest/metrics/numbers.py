@@ -42,9 +42,9 @@ _SILENT = re.compile(
     rf"(?<=[{HAN_RANGES}])[^\S\n]+(?=\d)|(?<=[\d%])[^\S\n]+(?=[{HAN_RANGES}])"
     rf"|(?<=\S){FOOTNOTE_MARK}"
 )
-# Every silent span starts with a space or with the first character of a FOOTNOTE_MARK. _SILENT starts with lookbehinds, which keep the regex engine from
-# skipping ahead: scanned with finditer it tries every position of the text (0.85 ms on a 13,000-character
-# report); tried only where a span can start, it costs a tenth of that.
+# Every silent span starts with a space or with the first character of a FOOTNOTE_MARK. _SILENT starts with
+# lookbehinds, which keep the regex engine from skipping ahead: scanned with finditer it tries every position of
+# the text (0.85 ms on a 13,000-character report); tried only where a span can start, it costs a tenth of that.
 _SILENT_START = re.compile(r"[\s\[［①-⑩]")
 
 
