@@ -307,10 +307,10 @@ def has_plan_cue(text: str) -> bool:
     return _PLAN.search(text) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class WordCues:
+class WordCues(NamedTuple):
     """Where the first word of each kind ends in a sentence (None: it has none); the figures after that end have
-    the cue. No word of a kind lies inside another, so the first to start is the first to end."""
+    the cue. No word of a kind lies inside another, so the first to start is the first to end. (A named tuple, one
+    per sentence with figures, like the cues of each figure.)"""
 
     target: int | None  # 目标, 力争, 确保, 计划, 拟, 预期, 争取, 今年 …
     estimate: int | None  # 预计 (初步核算 and 初步统计 state outcomes: the year has closed, the count is provisional)
