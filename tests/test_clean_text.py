@@ -113,3 +113,20 @@ def test_any_text_is_cleaned_without_error(text: str, url: str | None) -> None:
 )
 def test_title_from_the_first_lines(text: str, title: str | None) -> None:
     assert clean_text(text).title == title
+
+
+def test_a_text_run_together_on_one_line_is_split_at_its_indents() -> None:
+    # a report copied from a page that set paragraphs apart by indents alone: one line, indents between paragraphs
+    paragraph = "全区上下团结一心，攻坚克难，各项事业取得新进展。" * 50
+    text = f"各位代表： \u2003\u2003一、过去一年工作回顾 \u2003\u2003{paragraph} 二、今年主要任务 {paragraph}"
+    assert clean_text(text).text.split("\n") == [
+        "各位代表：",
+        "一、过去一年工作回顾",
+        paragraph,
+        "二、今年主要任务",
+        paragraph,
+    ]
+
+
+def test_a_short_line_keeps_its_spaces() -> None:
+    assert clean_text("区长\u3000王某某 各位代表：").text == "区长 王某某 各位代表："

@@ -13,7 +13,8 @@ by " | ". Photo captions (a short line ending in "王雨 摄"), info lines (发�
 (【字体：大 中 小】, 【打印本页】【关闭窗口】, 分享到, 扫一扫在手机打开), footers and sidebar date residue are
 dropped; a paragraph broken in two is rejoined under the conservative rule of ``ingest.clean.text``.
 
-``clean_text`` applies the same line rules to plain text, reading publication time, source and editor
+``clean_text`` applies the same line rules to plain text (a text run together on one line is first split into
+its paragraphs at the indents between them, see ``ingest.clean.text.paragraphs_of_run_on``), reading publication time, source and editor
 from the info lines it drops. Its title is only the obvious one: the first line, or up to four first lines
 set as one title ("吉林省人民政府关于禁止在" / … / "和迁入人口的通告", joined), each of at most 40 characters with
 no sentence punctuation, number label or date, the last followed by a "——" subtitle line or ending in a
@@ -34,7 +35,7 @@ from ingest.clean.chrome import is_info_line, prune_chrome, strip_invisible
 from ingest.clean.metadata import InfoFields, read_info_fields, read_metadata
 from ingest.clean.record import article_record
 from ingest.clean.render import render_blocks
-from ingest.clean.text import Block, finish_lines, normalize_inline
+from ingest.clean.text import Block, finish_lines, normalize_inline, paragraphs_of_run_on
 from ingest.clean.tree import Element, parse_document, parse_fragment
 from ingest.model import CleanDocument
 
@@ -81,7 +82,8 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
 
 def clean_text(text: str, url: str | None = None) -> CleanDocument:
     """The main text and metadata of a page saved as plain text (one paragraph per line)."""
-    lines = [line for line in (normalize_inline(raw) for raw in text.splitlines()) if line]
+    raw_lines = (paragraph for raw in text.splitlines() for paragraph in paragraphs_of_run_on(raw))
+    lines = [line for line in (normalize_inline(raw) for raw in raw_lines) if line]
     info = InfoFields()
     for line in lines:
         if is_info_line(line):
