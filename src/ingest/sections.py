@@ -122,7 +122,7 @@ _MARKED_TITLE_FORBIDDEN = frozenset("。！？；;!?")
 _KICKER_END = ("：", ":")
 # A top-level heading is a phrase; a top-level numbered line whose first sentence runs longer and goes on past a
 # comma is a clause of a notice (通告: "一、…工程位于大安市、镇赉县和前郭县，建设征占地范围为…"), not a part of the
-# document. A long heading without one is still a phrase: "二、关于《…第十四个五年规划和二〇三五年远景目标纲要（草案）》的说明".
+# document. A long heading without one is still a phrase: "二、关于《…五年规划和二〇三五年远景目标纲要（草案）》的说明".
 _NUMBERED_HEADING_MAX = 40
 _CLAUSE_COMMA = re.compile(r"[，,]")
 _BYLINE = re.compile(

@@ -51,9 +51,9 @@ _CJK: Final = rf"\u3001-\u303f{HAN_RANGES}\uf900-\ufaff\uff01-\uffef\u2014\u2018
 _BREAK_BETWEEN_CJK: Final = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
 _INVISIBLE: Final = re.compile("[\u200b\ufeff]")
 # A text copied from a page that set its paragraphs apart by indents alone comes as one line of many thousand
-# characters: "…提出意见。 \u2003\u2003一、2020年工作回顾 \u2003\u2003过去一年…". Chinese prose puts no space between its
-# words, so in a line that long a whitespace run between two characters of Chinese text is where a paragraph
-# (or a heading) ended. A paragraph of its own is rarely a tenth as long.
+# characters: "…提出意见。 \u2003\u2003一、2020年工作回顾 \u2003\u2003过去一年…". Chinese prose puts no
+# space between its words, so in a line that long a whitespace run between two characters of Chinese text is
+# where a paragraph (or a heading) ended. A paragraph of its own is rarely a tenth as long.
 _RUN_ON_LINE: Final = 2000
 _PARAGRAPH_GAP: Final = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 

@@ -58,6 +58,7 @@ _PART_YEAR = re.compile(
     r"(?<![\d.])(?P<first>1[0-2]|[1-9])\s*[-—–~至到]\s*(?P<last>1[0-2]|[1-9])\s*月"
     r"|(?<!前)(?P<quarter>[一二三四])季度|前(?P<quarters>[二三])季度|(?P<half>上半年)"
 )
+_WHOLE_YEAR = "全年"
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _PART_YEAR_CHARS = ("月", "季", "半")
 _TARGET_LIST = re.compile(r"目标(?:是|为|如下|建议为|建议是|确定为)?\s*[:：]")
@@ -314,6 +315,7 @@ class WordCues:
     plan: int | None  # the target words but 今年 and its kin
     part_year: int | None  # "1-10月", "一季度", "上半年": the figures after it are of those months
     months: tuple[int, int] | None  # which months: (1, 10), (1, 3), (1, 6) …
+    whole_year: int | None  # where 全年 starts after the part of a year: the figures after it are the year's again
 
 
 def word_cues(text: str, start: int, end: int) -> WordCues:
@@ -323,7 +325,11 @@ def word_cues(text: str, start: int, end: int) -> WordCues:
     # every part-year cue holds 月, 季 or 半: the scan is skipped for the sentences (most) that hold none
     maybe_part = any(text.find(char, start, end) >= 0 for char in _PART_YEAR_CHARS)
     part = _PART_YEAR.search(text, start, end) if maybe_part else None
-    return WordCues(target, estimate, plan, part.end() if part else None, _months(part) if part else None)
+    if part is None:
+        return WordCues(target, estimate, plan, None, None, None)
+    # "面对一季度…下降6.7%的困难局面，…全年实现生产总值增长1.7%": the whole year is back after 全年
+    whole = text.find(_WHOLE_YEAR, part.end(), end)
+    return WordCues(target, estimate, plan, part.end(), _months(part), None if whole < 0 else whole)
 
 
 def _months(match: re.Match[str]) -> tuple[int, int]:

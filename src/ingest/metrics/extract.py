@@ -34,8 +34,8 @@ from ingest.metrics import context
 from ingest.metrics.context import Cue, DocumentTime, HeadingTime, Period, SentenceCues, WordCues
 from ingest.metrics.numbers import RELATIVE_UNITS, reading_form, reading_text, standardize
 from ingest.metrics.patterns import RawFigure, find_figures
-from ingest.metrics.reading import Left, after_separator, read_left, read_right
-from ingest.metrics.vocabulary import ELLIPTIC_HEADS, Vocabulary, normalize_name
+from ingest.metrics.reading import Left, after_separator, opens_predicate, read_left, read_right, strip_leading
+from ingest.metrics.vocabulary import ELLIPTIC_HEADS, SUB_AREA_OPENING, Vocabulary, normalize_name
 from ingest.model import Basis, Measure, Metric, MetricKind, Section
 from ingest.sections import is_part_heading
 
@@ -265,7 +265,11 @@ class _Reader:
         right = read_right(text[figure.after : figure.after + 16])
         if right and figure.form != "ratio" and (not name or not _is_relative(figure.unit)):
             name = right  # "24家企业", "5000万元产业扶持资金": the figure counts or sizes the noun after it
+        if name and self.vocabulary.match(name) is None:
+            name = self._subject(name) or name  # "人均地区生产总值突破5万关口、达到5.28万元"
         topic = "" if name else self._topic(previous.figure.after if previous else sentence[0], clause_start)
+        if topic and self.vocabulary.match(topic) is None:
+            topic = self._sentence_subject(sentence[0], clause_start) or topic
         reading = _Reading(figure, left, name or topic, sentence)
         if not name and not topic and previous is not None:  # "、增长71%": the name of the figure before
             reading.name = previous.name
@@ -295,6 +299,19 @@ class _Reader:
         gap = self.text[start:clause_start]
         clauses = [c for c in re.split(r"[,，:：;；。]", gap) if c.strip() and not _METHOD.match(c.strip())]
         return read_left(clauses[-1]).name if clauses else ""
+
+    def _subject(self, clause: str) -> str:
+        """The indicator a clause opens with, when its predicate follows: "全省地区生产总值连跨4个千亿台阶"."""
+        found = self.vocabulary.opening_name(strip_leading(clause))
+        return found[0] if found is not None and opens_predicate(found[1]) else ""
+
+    def _sentence_subject(self, start: int, clause_start: int) -> str:
+        """The subject of the nearest earlier clause of the sentence that opens with an indicator: a clause that
+        names nothing ("…连跨4个千亿台阶，2024年达到1.3万亿元") goes on about it."""
+        for clause in reversed(re.split(r"[,，;；]", self.text[start:clause_start])):
+            if subject := self._subject(clause):
+                return subject
+        return ""
 
     def _indicator(self, name: str, sentence_start: int, position: int) -> str | None:
         code = self.vocabulary.match(name)
@@ -363,7 +380,7 @@ class _Reader:
             plans=_ends_by(words.plan, figure.start),
             paragraph_plans=paragraph.plans,
             cumulative=left.cumulative or _ends_by(self._cumulative_end(clause_start, clause_end), figure.start),
-            months=words.months if _ends_by(words.part_year, figure.start) else None,
+            months=words.months if _within_part_year(words, figure.start) else None,
         )
 
     def _sentence(self, span: tuple[int, int]) -> _Sentence:
@@ -487,6 +504,11 @@ def _period_and_basis(
     return _year_period(year), ("cumulative" if cues.cumulative else "annual")
 
 
+def _within_part_year(words: WordCues, position: int) -> bool:
+    """A figure after "1-10月" is of those months, unless 全年 came back between them."""
+    return _ends_by(words.part_year, position) and not _ends_by(words.whole_year, position)
+
+
 def _ends_by(end: int | None, position: int) -> bool:
     """A cue word that ends at ``end`` (None: there is none) stands before ``position``."""
     return end is not None and end <= position
@@ -577,6 +599,12 @@ def _of_a_wider_region(name: str, region: str | None) -> bool:
     return region is not None and not _PROVINCE.search(region)
 
 
+def _of_a_sub_area(sentence: str, region: str | None) -> bool:
+    """Whether the sentence is about a named part of the region ("临港新片区…"), not the region itself."""
+    found = SUB_AREA_OPENING.match(sentence)
+    return found is not None and not (region and (region in found.group() or found.group() in region))
+
+
 def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str | None) -> Metric:
     figure, left = reading.figure, reading.left
     sign = Decimal(-1) if left.direction == "down" else Decimal(1)
@@ -589,7 +617,8 @@ def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str |
             name = f"{name}({_STRUCTURE_PARTS[figure.part]})"
         else:
             name = f"{name}({figure.part + 1}/{figure.parts})"
-    indicator = None if _of_a_wider_region(name, region) else reading.indicator
+    of_another_region = _of_a_wider_region(name, region) or _of_a_sub_area(sentence, region)
+    indicator = None if of_another_region else reading.indicator
     qualifier = figure.suffix or figure.approx or left.qualifier
     if qualifier is None and value_high is not None:
         qualifier = "range"

@@ -68,6 +68,8 @@ _RATIO_CUE = re.compile(r"结构|比例|比重|之比|比为|配比")
 _RANK_GROUP_BEFORE = re.compile(r"在(?:全国|全省|全州|全市)?$")
 _RANK_GROUP_AFTER = re.compile(r"^[^,，。;；]{0,12}?中?(?:排名|排|位列|居)")
 _THRESHOLD_BEFORE = re.compile(r"(?:超|超过|逾|高于|低于)$")
+# Nouns after a bare 万 or 亿 that make the number a mark passed, not a count of them.
+_MILESTONES = ("关口", "大关", "台阶", "关")
 # Characters right before a number that make it a label, not a value.
 _LABEL_BEFORE = set("第〔[【#№")
 
@@ -121,6 +123,8 @@ def _number(text: str, match: re.Match[str]) -> RawFigure | None:
         high, unit = None, _unit(match["mag"], match["unit"])
     end = match.end()
     if unit is None:
+        if match["mag"] in BARE_MAGNITUDE_UNITS and text.startswith(_MILESTONES, end):
+            return None  # "突破5万关口": a round mark passed, in no unit; the value reached follows it
         if match["mag"] in BARE_MAGNITUDE_UNITS and end < len(text) and HAN.match(text, end):
             unit = match["mag"]  # "4.73万农村贫困人口": the noun after is what is counted
         else:

@@ -41,7 +41,7 @@ _GENERIC_TAILS = (
 # words cover every level a region may have (州, 旗 and 盟 as much as 市 and 县).
 _MODIFIER_END = re.compile(
     r"(?:人均|单位|每万人|每百元|每万元|万元|占|城镇|城市|乡村|农村|其他|营利性|生产性|生活性|现代"
-    r"|[市县区州旗盟乡镇]本?级|本级|县市区|区县|县区|市县|乡镇|街道|中心城区|城区|县域|开发区|园区|高新区)$"
+    r"|[市县区州旗盟乡镇]本?级|本级|县市区|区县|县区|市县|乡镇|街道|中心城区|城区|县域|开发区|园区|高新区|国家)$"
 )
 _NOISE = re.compile(r"\([^()]*\)|（[^（）]*）|[“”\"'‘’《》〈〉\s]")
 # "县（市、区）", "区（县）": a list of kinds of area, which the bracket rule would cut down to its first kind.
@@ -100,6 +100,8 @@ class Vocabulary:
         return self._matched[name]
 
     def _match(self, key: str) -> str | None:
+        if key in WHOLE_NAME_ALIASES:
+            return WHOLE_NAME_ALIASES[key]
         code = self._match_key(key)
         if code is None and _INNER_VERB.search(key):
             code = self._match_key(_INNER_VERB.sub("", key))
@@ -118,6 +120,14 @@ class Vocabulary:
             key = stripped
         return None
 
+    def opening_name(self, text: str) -> tuple[str, str] | None:
+        """The longest name of the vocabulary a text opens with, and the rest of the text after it."""
+        key = normalize_name(text)
+        for length in self._lengths:
+            if length <= len(key) and key[:length] in self._by_name:
+                return key[:length], key[length:]
+        return None
+
     def match_elliptic(self, name: str, before: str) -> tuple[str, str] | None:
         """Resolve a bare head ("产量", "利润") whose subject was named earlier in the sentence.
 
@@ -131,6 +141,16 @@ class Vocabulary:
                 return self._by_name[full], full
         return None
 
+
+# A sentence that opens with a named part of the region ("临港新片区新一轮…政策出台，…全社会固定资产投资总额…增长
+# 10.3%") states that part's figures, not the region's headline ones.
+SUB_AREA_OPENING = re.compile(
+    r"^[^，,。；;:：\s]{2,10}?(?:新片区|开发区|高新区|经开区|园区|新区|自贸区|自由贸易试验区|示范区|保税区|片区)"
+)
+
+# Words that name an indicator only as the whole name, never as the end of a longer one: "经济增长5.5%左右" is the
+# growth of the economy (GDP), "民营经济增长8%" is not.
+WHOLE_NAME_ALIASES = {"经济": "GDP"}
 
 # Heads that reports use alone when the subject is in the previous clause.
 ELLIPTIC_HEADS = ("产量", "利润", "总产值", "产值", "增加值", "营业收入")

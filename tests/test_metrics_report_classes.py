@@ -1,0 +1,96 @@
+"""Classes of error that full government work reports showed (issue 13), each on a sentence written for the test
+in the same shape, not copied from a report; the expected rows follow eval/GOLD.md."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ingest.metrics import extract_metrics
+from ingest.model import Metric
+
+REPORT = "2023年某某市政府工作报告"  # reviews 2022, sets the targets of 2023
+
+
+def rows(metrics: list[Metric]) -> list[tuple[str | None, str | None, str, str, Decimal, str | None]]:
+    return [(m.indicator, m.period, m.kind, m.measure, m.value, m.unit) for m in metrics]
+
+
+def test_a_rate_stated_with_zai_is_a_level_and_a_price_rise_with_zai_is_growth() -> None:
+    text = "今年主要预期目标：城镇调查失业率在5.5%以内，居民消费价格指数涨幅在3％左右。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("UNEMPLOYMENT_SURVEYED", "2023", "target", "level", Decimal("5.5"), "%"),
+        ("CPI", "2023", "target", "growth", Decimal(3), "%"),
+    ]
+
+
+def test_the_economy_growing_is_gdp_growth_but_a_sector_of_it_is_not() -> None:
+    text = "主要预期目标是:经济增长6%左右，民营经济增长8%。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("GDP", "2023", "target", "growth", Decimal(6), "%"),
+        (None, "2023", "target", "growth", Decimal(8), "%"),
+    ]
+
+
+def test_an_adverbial_of_circumstance_between_subject_and_verb() -> None:
+    text = "一般公共预算收入在落实大规模留抵退税的情况下下降2.4%。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("BUDGET_REVENUE", "2022", "actual", "growth", Decimal("-2.4"), "%")
+    ]
+
+
+def test_the_whole_year_is_back_after_a_quarter() -> None:
+    text = "面对二季度全市生产总值下降3.2%的严峻局面，我们全力稳住经济大盘，全年实现地区生产总值增长2.1%。"
+    quarter, year = extract_metrics(text, title=REPORT)
+    assert quarter.period is not None and quarter.period.endswith("-06")
+    assert rows([year]) == [("GDP", "2022", "actual", "growth", Decimal("2.1"), "%")]
+
+
+def test_a_clause_that_names_nothing_goes_on_about_the_subject_of_the_clause_before() -> None:
+    text = "五年来，全市地区生产总值接连跨越3个百亿台阶，2022年达到860亿元、增长4.1%。"
+    assert rows(extract_metrics(text, title=REPORT))[1:] == [
+        ("GDP", "2022", "actual", "level", Decimal(860), "亿元"),
+        ("GDP", "2022", "actual", "growth", Decimal("4.1"), "%"),
+    ]
+
+
+def test_a_mark_passed_is_not_a_figure_and_the_value_after_it_keeps_the_subject() -> None:
+    text = "人均地区生产总值突破8万关口、达到8.36万元。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("GDP_PER_CAPITA", "2022", "actual", "level", Decimal("8.36"), "万元")
+    ]
+
+
+def test_trade_with_a_group_of_partner_countries_is_not_the_regions_trade_nor_its_exports() -> None:
+    text = "全市外贸进出口总额增长6%，对RCEP成员国家进出口额增长12.5%。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("FOREIGN_TRADE", "2022", "actual", "growth", Decimal(6), "%"),
+        (None, "2022", "actual", "growth", Decimal("12.5"), "%"),
+    ]
+
+
+def test_the_figures_of_a_sentence_about_a_named_part_of_the_region_are_not_the_regions() -> None:
+    text = "滨江高新区扩区获批，规模以上工业增加值、固定资产投资分别增长15%和9%。全市固定资产投资增长4%。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        (None, "2022", "actual", "growth", Decimal(15), "%"),
+        (None, "2022", "actual", "growth", Decimal(9), "%"),
+        ("FIXED_ASSET_INVESTMENT", "2022", "actual", "growth", Decimal(4), "%"),
+    ]
+
+
+def test_new_jobs_counted_as_posts() -> None:
+    text = "新增就业岗位32万个。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("NEW_URBAN_JOBS", "2022", "actual", "level", Decimal(32), "万个")
+    ]
+
+
+def test_a_plan_periods_average_growth_with_the_verb_after_it() -> None:
+    text = "“十五五”时期经济年均增长保持在5%以上。"
+    metrics = extract_metrics(text, title="2026年某某省政府工作报告")
+    assert rows(metrics) == [("GDP", "2026-2030", "target", "growth", Decimal(5), "%")]
+    assert metrics[0].basis == "average_annual"
+
+
+def test_the_three_industries_written_as_a_numeral_list() -> None:
+    text = "一、二、三产业增加值分别增长3.1%、4.2%、5.3%。"
+    assert [m.indicator for m in extract_metrics(text, title=REPORT)] == ["VA_PRIMARY", "VA_SECONDARY", "VA_TERTIARY"]
