@@ -94,3 +94,37 @@ def test_a_plan_periods_average_growth_with_the_verb_after_it() -> None:
 def test_the_three_industries_written_as_a_numeral_list() -> None:
     text = "一、二、三产业增加值分别增长3.1%、4.2%、5.3%。"
     assert [m.indicator for m in extract_metrics(text, title=REPORT)] == ["VA_PRIMARY", "VA_SECONDARY", "VA_TERTIARY"]
+
+
+def basis_rows(metrics: list[Metric]) -> list[tuple[str | None, str | None, str, str, Decimal, str]]:
+    return [(m.indicator, m.period, m.basis, m.measure, m.value, m.kind) for m in metrics]
+
+
+FIVE_YEAR_REPORT = "2021年某某县政府工作报告"  # reviews 2020 and the plan period 2016-2020
+
+
+def test_a_sentence_opening_with_a_span_dates_the_rest_of_its_paragraph() -> None:
+    text = (
+        "2020年是“十三五”收官之年。过去五年，全县发展成就显著。地区生产总值年均增长6.2%，城镇新增就业人数超过3.5万人。"
+    )
+    assert basis_rows(extract_metrics(text, title=FIVE_YEAR_REPORT)) == [
+        ("GDP", "2016-2020", "average_annual", "growth", Decimal("6.2"), "actual"),
+        ("NEW_URBAN_JOBS", "2016-2020", "cumulative", "level", Decimal("3.5"), "actual"),
+    ]
+
+
+def test_a_sentence_calling_itself_a_span_and_a_change_without_years_over_it() -> None:
+    text = "这是发展质量显著提升的五年。全县生产总值从180亿元增加到260亿元，每年新增就业岗位近2万个。"
+    assert basis_rows(extract_metrics(text, title=FIVE_YEAR_REPORT)) == [
+        ("GDP", "2015", "annual", "level", Decimal(180), "actual"),
+        ("GDP", "2020", "annual", "level", Decimal(260), "actual"),
+        ("NEW_URBAN_JOBS", "2016-2020", "average_annual", "level", Decimal(2), "actual"),
+    ]
+
+
+def test_a_year_paragraph_without_a_span_sentence_keeps_its_year() -> None:
+    text = "2020年是“十三五”收官之年。全县生产总值增长3.1%，城镇新增就业超过4000人。"
+    assert basis_rows(extract_metrics(text, title=FIVE_YEAR_REPORT)) == [
+        ("GDP", "2020", "annual", "growth", Decimal("3.1"), "actual"),
+        ("NEW_URBAN_JOBS", "2020", "annual", "level", Decimal(4000), "actual"),
+    ]

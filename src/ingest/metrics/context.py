@@ -274,6 +274,21 @@ def opening_cue(opening: str, document: DocumentTime) -> Cue:
     return cue if cue is not None and cue.period is not None else NO_CUE
 
 
+# A sentence about a span as a whole: "这是城市综合实力显著提升的五年。"
+_SPAN_AT_END = re.compile(r"的(?P<years>[两二三四五十])年[。！!]?$")
+
+
+def span_sentence_cue(sentence: str, document: DocumentTime) -> Cue:
+    """The span a sentence is about, when it opens with one ("过去五年，我国发展成就举世瞩目。") or calls itself
+    one ("这是…显著提升的五年。"), else no cue: the sentences after it in its paragraph review that span."""
+    cue = opening_cue(sentence.split("，", 1)[0], document)
+    if cue.is_span:
+        return cue
+    found = _SPAN_AT_END.search(sentence.rstrip())
+    span = document.review_span(_CN_COUNT[found["years"]]) if found else None
+    return Cue(span, is_span=True) if span else NO_CUE
+
+
 @dataclass(frozen=True, slots=True)
 class HeadingTime:
     """What a section heading says: a year, a span, and whether the section reviews or plans."""

@@ -49,6 +49,7 @@ _STRUCTURE_PARTS = ("第一产业", "第二产业", "第三产业")
 # Bare 出口 is exports only as the part of foreign trade named before it; alone, "…进出口" would end with it too.
 _EXPORTS, _EXPORTS_NAMED, _TRADE = "出口", "出口额", "进出口"
 # Words that refer back to the subject of the figure before: "地区生产总值增长6%，总量达到3210亿元".
+_FLOW = "新增"
 _BACK_REFERENCES = frozenset({"总量", "总额", "总值", "规模", "总规模"})
 _RESTATED_TARGET = re.compile(r"\s*[（(]\s*(?:年度|年初|全年|预期|计划)?目标(?:值)?(?:为|是)?\s*")
 _CONTRACTED_PAIR = re.compile(r"^城乡(?=居民|常住居民)")
@@ -364,7 +365,9 @@ class _Reader:
         clause_cues = sentence.cues.within(clause_start - sentence_start, figure.start - sentence_start)
         sentence_cues = sentence.cues.within(0, clause_start - sentence_start)
         written = _period_of(left.time, self.time) if left.time else None
-        lead = paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
+        lead = paragraph.lead(sentence_start) or (
+            paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
+        )
         if reading.undated_end:  # the clause's year is the start's
             clause_cues = sentence_cues = context.StretchCues()
         in_target_list = paragraph.targets_from is not None and paragraph.targets_from <= figure.start
@@ -408,8 +411,20 @@ class _Reader:
                 opening=context.opening_cue(self.text[start:opening_end], self.time),
                 targets_from=None if list_end is None else start + list_end,
                 plans=context.has_plan_cue(self.text[start:end]),
+                span_sentences=self._span_sentences(start, end),
             )
         return self._paragraphs[start]
+
+    def _span_sentences(self, start: int, end: int) -> tuple[tuple[int, Cue], ...]:
+        """Where each sentence of a paragraph that is about a span ends, and the span."""
+        starts = self.layout.sentence_starts
+        found = []
+        for sentence_start in starts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]:
+            sentence_end = self.layout.sentence(sentence_start)[1]
+            cue = context.span_sentence_cue(self.text[sentence_start:sentence_end], self.time)
+            if cue:
+                found.append((sentence_end, cue))
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,7 +500,7 @@ def _period_and_basis(
     level reached at its end, growth over a base year (比2002年) across the years after it."""
     figure, left = reading.figure, reading.left
     base = cues.base_year
-    if left.average or (left.every_year and reading.measure == "growth"):
+    if left.average or (left.every_year and (reading.measure == "growth" or span is not None)):
         average_span = (
             cues.spans[0]
             or cues.spans[1]
@@ -495,7 +510,10 @@ def _period_and_basis(
         )
         return span or average_span or _year_period(year), "average_annual"
     if span is not None:
-        stock = left.reach or figure.form == "ratio" or _is_relative(figure.unit)  # a rate or a level reached
+        if left.role == "from":  # "从2.69万亿元增加到3.87万亿元" over five years: the level before they began
+            return Period(span.first - 1, span.first - 1), "annual"
+        # a rate or a level reached; what is new (新增) is a flow however it is reached ("新增就业超过6400万人")
+        stock = (left.reach and _FLOW not in reading.name) or figure.form == "ratio" or _is_relative(figure.unit)
         if reading.measure == "growth" or not stock:
             return span, "cumulative"
         return Period(span.last, span.last), "annual"
@@ -522,6 +540,14 @@ class _Paragraph:
     opening: Cue  # a year or span it opens with: "——五年来，…", "2021年是…"
     targets_from: int | None  # after "…主要预期目标是：" everything is a target
     plans: bool  # it has a word of planning (计划, 力争, 目标 …)
+    # where its sentences about a span end ("过去五年，…。", "这是…的五年。"), and the span: the sentences after
+    # one review that span, whatever year the paragraph opened with ("2015年是“十二五”收官之年。过去五年，…")
+    span_sentences: tuple[tuple[int, Cue], ...]
+
+    def lead(self, sentence_start: int) -> Cue | None:
+        """The span of the last sentence about one before ``sentence_start``, if any."""
+        before = [cue for end, cue in self.span_sentences if end <= sentence_start]
+        return before[-1] if before else None
 
 
 def _weakly_dated(year: int, report_year: int, *, plans: bool, paragraph_plans: bool) -> int:
