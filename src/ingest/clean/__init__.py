@@ -83,13 +83,13 @@ def clean_html(html: str, url: str | None = None) -> CleanDocument:
 
 def clean_text(text: str, url: str | None = None) -> CleanDocument:
     """The main text and metadata of a page saved as plain text (one paragraph per line)."""
-    raw_lines = (paragraph for raw in text.splitlines() for paragraph in paragraphs_of_run_on(raw))
-    lines = [line for line in (normalize_inline(raw) for raw in raw_lines) if line]
+    lines = [line for line in (normalize_inline(raw) for raw in text.splitlines()) if line]
     info = InfoFields()
     for line in lines:
         if is_info_line(line):
             info = info.merged(read_info_fields(line))
-    kept = [line.text for line in finish_lines(Block(line) for line in lines)]
+    # split after rejoining: a run-on text copied with line breaks of its own is first one line again
+    kept = [part for line in finish_lines(Block(line) for line in lines) for part in paragraphs_of_run_on(line.text)]
     return CleanDocument(
         text="\n".join(kept),
         url=url,

@@ -53,9 +53,13 @@ _INVISIBLE: Final = re.compile("[\u200b\ufeff]")
 # A text copied from a page that set its paragraphs apart by indents alone comes as one line of many thousand
 # characters: "…提出意见。 \u2003\u2003一、2020年工作回顾 \u2003\u2003过去一年…". Chinese prose puts no
 # space between its words, so in a line that long a whitespace run between two characters of Chinese text is
-# where a paragraph (or a heading) ended. A paragraph of its own is rarely a tenth as long.
+# where a paragraph (or a heading) ended. A paragraph of its own is rarely a tenth as long. The split comes after
+# broken lines are rejoined, so a run-on text copied with line breaks of its own is split the same way.
 _RUN_ON_LINE: Final = 2000
-_PARAGRAPH_GAP: Final = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+# Chinese characters and punctuation, not full-width digits or letters: "２０１８ 年", "４．７２ 万亿元" are numbers
+# spaced off their unit.
+_PROSE: Final = rf"\u3001-\u303f{HAN_RANGES}\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20\u2014\u2018\u2019\u201c\u201d\u2026"
+_PARAGRAPH_GAP: Final = re.compile(rf"(?<=[{_PROSE}])\s+(?=[{_PROSE}])")
 
 # A block whose characters are mostly link text is navigation, a related list or a breadcrumb.
 _LINK_DENSE_SHARE: Final = 0.6
