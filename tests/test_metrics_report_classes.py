@@ -128,3 +128,10 @@ def test_a_year_paragraph_without_a_span_sentence_keeps_its_year() -> None:
         ("GDP", "2020", "annual", "growth", Decimal("3.1"), "actual"),
         ("NEW_URBAN_JOBS", "2020", "annual", "level", Decimal(4000), "actual"),
     ]
+
+
+def test_a_sentence_opening_with_a_plan_that_runs_on_does_not_date_the_rest_of_its_paragraph() -> None:
+    text = "2022年，全县经济稳中向好。“十四五”规划确定的目标任务稳步推进。全县新建农村公路320公里。"
+    assert basis_rows(extract_metrics(text, title="2023年某某县政府工作报告")) == [
+        ("RURAL_ROADS", "2022", "annual", "level", Decimal(320), "actual"),
+    ]

@@ -279,10 +279,11 @@ _SPAN_AT_END = re.compile(r"的(?P<years>[两二三四五十])年[。！!]?$")
 
 
 def span_sentence_cue(sentence: str, document: DocumentTime) -> Cue:
-    """The span a sentence is about, when it opens with one ("过去五年，我国发展成就举世瞩目。") or calls itself
-    one ("这是…显著提升的五年。"), else no cue: the sentences after it in its paragraph review that span."""
+    """The span a sentence reviews, when it opens with one ("过去五年，我国发展成就举世瞩目。") or calls itself
+    one ("这是…显著提升的五年。"), else no cue: the sentences after it in its paragraph review that span. Only a
+    span that ends with the year reviewed: a plan that runs on ("“十一五”规划…") is no review."""
     cue = opening_cue(sentence.split("，", 1)[0], document)
-    if cue.is_span:
+    if cue.is_span and cue.period is not None and cue.period.last == document.review_year:
         return cue
     found = _SPAN_AT_END.search(sentence.rstrip())
     span = document.review_span(_CN_COUNT[found["years"]]) if found else None
