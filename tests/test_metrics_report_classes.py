@@ -135,3 +135,18 @@ def test_a_sentence_opening_with_a_plan_that_runs_on_does_not_date_the_rest_of_i
     assert basis_rows(extract_metrics(text, title="2023年某某县政府工作报告")) == [
         ("RURAL_ROADS", "2022", "annual", "level", Decimal(320), "actual"),
     ]
+
+
+def test_a_bracketed_target_is_the_target_of_its_outcomes_year_and_no_cue_for_what_follows() -> None:
+    text = "全市生产总值增长4.6%（预期目标5%），一般公共预算收入增长2.2%（目标3%）。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("GDP", "2022", "actual", "growth", Decimal("4.6"), "%"),
+        ("GDP", "2022", "target", "growth", Decimal(5), "%"),
+        ("BUDGET_REVENUE", "2022", "actual", "growth", Decimal("2.2"), "%"),
+        ("BUDGET_REVENUE", "2022", "target", "growth", Decimal(3), "%"),
+    ]
+
+
+def test_the_economys_growth_named_with_generic_tails() -> None:
+    text = "全市经济增速预期目标为5%左右。"
+    assert rows(extract_metrics(text, title=REPORT)) == [("GDP", "2023", "target", "growth", Decimal(5), "%")]

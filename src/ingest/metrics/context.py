@@ -59,6 +59,9 @@ _PART_YEAR = re.compile(
     r"|(?<!前)(?P<quarter>[一二三四])季度|前(?P<quarters>[二三])季度|(?P<half>上半年)"
 )
 _WHOLE_YEAR = "全年"
+# An open bracket a few characters before a target word: "（年度目标7%）", "（预期目标5.5%）".
+_IN_TARGET_BRACKET = re.compile(r"[（(][^）)]*$")
+_BRACKET_LEAD = 4
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _PART_YEAR_CHARS = ("月", "季", "半")
 _TARGET_LIST = re.compile(r"目标(?:是|为|如下|建议为|建议是|确定为)?\s*[:：]")
@@ -334,10 +337,20 @@ class WordCues:
     whole_year: int | None  # where 全年 starts after the part of a year: the figures after it are the year's again
 
 
+def _first_outside_brackets(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
+    """Where the first match of a target word ends that is not the restated target of the figure before it:
+    "增长5.2%（预期目标5.5%），一般公共预算收入增长3%" reports outcomes on after the bracket."""
+    for match in pattern.finditer(text, start, end):
+        if not _IN_TARGET_BRACKET.search(text, max(start, match.start() - _BRACKET_LEAD), match.start()):
+            return match.end()
+    return None
+
+
 def word_cues(text: str, start: int, end: int) -> WordCues:
     """The word cues of ``text[start:end]``, in one search of it per kind."""
-    found = [pattern.search(text, start, end) for pattern in (_TARGET, _ESTIMATE, _PLAN)]
-    target, estimate, plan = (match.end() if match else None for match in found)
+    target, plan = _first_outside_brackets(_TARGET, text, start, end), _first_outside_brackets(_PLAN, text, start, end)
+    found_estimate = _ESTIMATE.search(text, start, end)
+    estimate = found_estimate.end() if found_estimate else None
     # every part-year cue holds 月, 季 or 半: the scan is skipped for the sentences (most) that hold none
     maybe_part = any(text.find(char, start, end) >= 0 for char in _PART_YEAR_CHARS)
     part = _PART_YEAR.search(text, start, end) if maybe_part else None

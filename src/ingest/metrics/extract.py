@@ -185,7 +185,8 @@ class _Reading:
     sentence: tuple[int, int]
     shares_verb: bool = False  # one of a list under one name and verb: "增长2%和6%"
     inherited: bool = False  # it names nothing: its name is the figure's before ("…20366元，同比增长5.3%")
-    restated_target: bool = False  # the target of the figure before, in brackets after it ("（年度目标7%）")
+    # the outcome whose target it restates, in brackets after it ("增长7.2%（年度目标7%）")
+    outcome: _Reading | None = None
     undated_end: bool = False  # the end of a change whose start alone has a year ("从2021年的A元…提高到C元")
     indicator: str | None = None
     period: str | None = None
@@ -244,6 +245,8 @@ class _Reader:
         self._close(group, readings[sentence_from : len(readings) - len(group)])
         for reading in readings:
             self._date(reading)
+            if reading.outcome is not None:  # the target of the year its outcome is stated for
+                reading.period, reading.basis = reading.outcome.period, reading.outcome.basis
         return readings
 
     def _read(self, figure: RawFigure, sentence: tuple[int, int], previous: _Reading | None) -> _Reading:
@@ -258,7 +261,7 @@ class _Reader:
         if same_clause and previous is not None and _RESTATED_TARGET.fullmatch(raw_left):
             # "增长7.2%（年度目标7%）": the bracket restates the target the figure before was measured against
             restated = replace(previous.left, qualifier=None, target=True)
-            reading = _Reading(figure, restated, previous.name, sentence, restated_target=True)
+            reading = _Reading(figure, restated, previous.name, sentence, outcome=previous)
             reading.indicator = previous.indicator
             return reading
         left = read_left(after_separator(raw_left) if same_clause else raw_left)
@@ -465,7 +468,7 @@ def _decide(reading: _Reading, cues: _TimeCues, time: DocumentTime) -> tuple[Per
     year, span = _year_or_span(cues, time)
     period, basis = _period_and_basis(reading, cues, year, span)
     kind: MetricKind
-    if reading.restated_target:
+    if reading.outcome is not None:
         kind = "target"  # of the year its outcome is stated for, even a year the report reviews
     elif period is not None and time.report_year is not None:
         kind = "target" if period.last >= time.report_year else ("estimate" if cues.estimate else "actual")

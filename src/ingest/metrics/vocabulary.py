@@ -100,8 +100,6 @@ class Vocabulary:
         return self._matched[name]
 
     def _match(self, key: str) -> str | None:
-        if key in WHOLE_NAME_ALIASES:
-            return WHOLE_NAME_ALIASES[key]
         code = self._match_key(key)
         if code is None and _INNER_VERB.search(key):
             code = self._match_key(_INNER_VERB.sub("", key))
@@ -109,6 +107,8 @@ class Vocabulary:
 
     def _match_key(self, key: str) -> str | None:
         for _ in range(4):  # "…生产总值预期增长目标" sheds three generic tails
+            if key in WHOLE_NAME_ALIASES:  # "经济增速预期目标" is 经济 once its tails are shed
+                return WHOLE_NAME_ALIASES[key]
             for length in self._lengths:
                 if length <= len(key) and key[-length:] in self._by_name:
                     # "人均国内生产总值", "单位GDP能耗" name another quantity than the alias they end with
