@@ -150,3 +150,8 @@ def test_a_bracketed_target_is_the_target_of_its_outcomes_year_and_no_cue_for_wh
 def test_the_economys_growth_named_with_generic_tails() -> None:
     text = "全市经济增速预期目标为5%左右。"
     assert rows(extract_metrics(text, title=REPORT)) == [("GDP", "2023", "target", "growth", Decimal(5), "%")]
+
+
+def test_a_zone_named_before_the_indicator_is_not_the_region() -> None:
+    text = "经开区地区生产总值增长9%，全市地区生产总值增长5%。"
+    assert [m.indicator for m in extract_metrics(text, title=REPORT)] == [None, "GDP"]
