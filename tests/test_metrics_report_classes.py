@@ -3,6 +3,7 @@ in the same shape, not copied from a report; the expected rows follow eval/GOLD.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from ingest.metrics import extract_metrics
@@ -155,3 +156,19 @@ def test_the_economys_growth_named_with_generic_tails() -> None:
 def test_a_zone_named_before_the_indicator_is_not_the_region() -> None:
     text = "经开区地区生产总值增长9%，全市地区生产总值增长5%。"
     assert [m.indicator for m in extract_metrics(text, title=REPORT)] == [None, "GDP"]
+
+
+def test_the_items_of_a_target_list_set_as_paragraphs_of_their_own_are_targets() -> None:
+    lines = [
+        "过去一年，全市地区生产总值增长5.1%。",
+        "今年的主要预期目标是：",
+        "1.经济增长5.5%左右；",
+        "2.城镇新增就业3万人。",
+    ]
+    text = "\n".join([*lines, "全市新建农村公路300公里。"])
+    assert rows(extract_metrics(text, title="某某市政府工作报告", published=date(2025, 1, 20))) == [
+        ("GDP", "2024", "actual", "growth", Decimal("5.1"), "%"),
+        ("GDP", "2025", "target", "growth", Decimal("5.5"), "%"),
+        ("NEW_URBAN_JOBS", "2025", "target", "level", Decimal(3), "万人"),
+        ("RURAL_ROADS", "2024", "actual", "level", Decimal(300), "公里"),
+    ]

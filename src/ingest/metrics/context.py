@@ -372,6 +372,16 @@ def _months(match: re.Match[str]) -> tuple[int, int]:
     return 1, 6
 
 
+# A list item set as a paragraph of its own: "——地区生产总值增长6%左右；", "1.经济增长5.5%左右；", "（一）…".
+_LIST_ITEM = re.compile(
+    r"(?:——|[-•·]|\d{1,2}[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是])"
+)
+
+
+def is_list_item(paragraph: str) -> bool:
+    return _LIST_ITEM.match(paragraph) is not None
+
+
 def target_list_end(paragraph: str) -> int | None:
     """Where "…主要预期目标是：" ends in a paragraph: what follows it in the paragraph are targets."""
     match = _TARGET_LIST.search(paragraph)

@@ -409,10 +409,17 @@ class _Reader:
         if start not in self._paragraphs:
             _, opening_end = self.layout.clause(start)
             list_end = context.target_list_end(self.text[start:end])
+            targets_from = None if list_end is None else start + list_end
+            # "…主要预期目标是：" ending its paragraph opens a list whose items are paragraphs of their own
+            opens_list = targets_from is not None and not self.text[targets_from:end].strip()
+            item = targets_from is None and start > 0 and context.is_list_item(self.text[start:end])
+            if item and self._paragraph(start - 1).opens_list:
+                targets_from, opens_list = start, True
             self._paragraphs[start] = _Paragraph(
                 opening_end=opening_end,
                 opening=context.opening_cue(self.text[start:opening_end], self.time),
-                targets_from=None if list_end is None else start + list_end,
+                targets_from=targets_from,
+                opens_list=opens_list,
                 plans=context.has_plan_cue(self.text[start:end]),
                 span_sentences=self._span_sentences(start, end),
             )
@@ -542,6 +549,7 @@ class _Paragraph:
     opening_end: int  # end of its first clause
     opening: Cue  # a year or span it opens with: "——五年来，…", "2021年是…"
     targets_from: int | None  # after "…主要预期目标是：" everything is a target
+    opens_list: bool  # it ends with "…主要预期目标是：" or is an item of the list that follows
     plans: bool  # it has a word of planning (计划, 力争, 目标 …)
     # where its sentences about a span end ("过去五年，…。", "这是…的五年。"), and the span: the sentences after
     # one review that span, whatever year the paragraph opened with ("2015年是“十二五”收官之年。过去五年，…")
