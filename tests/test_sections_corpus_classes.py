@@ -107,6 +107,21 @@ def test_a_long_top_level_heading_without_a_comma_is_still_a_heading() -> None:
     ]
 
 
+def test_the_items_of_a_list_ended_by_semicolons_are_not_headings() -> None:
+    text = "\n".join(
+        [
+            "一、过去一年工作回顾",
+            "全区经济运行稳中向好。",
+            "二、今年主要任务",
+            "今年的主要预期目标是：",
+            "1.地区生产总值增长6%左右；",
+            "2.城镇调查失业率5.5%以内；",
+            "3.居民消费价格涨幅3%左右。",
+        ]
+    )
+    assert [s.heading for s in split_sections(text)] == ["过去一年工作回顾", "今年主要任务"]
+
+
 def test_long_measures_below_the_top_level_stay_headings() -> None:
     # the 1978 national report: its （一）…（九） measures are long sentences under a short top-level heading
     text = "\n".join(

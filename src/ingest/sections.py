@@ -89,6 +89,7 @@ _CN_MAX = 99  # the largest numeral a three-character label can write (九十九
 _SEPARATORS = " \t\u3000、：:.．"
 _HEADING_END = re.compile(r"[。！？；;!?：:]")
 _SENTENCE_END = re.compile(r"[。！？；;!?]")
+_ITEM_END = ("；", ";")
 # A 第一部分 / 第一， heading is a line of its own; in a long paragraph it opens a list item ("第一，必须坚持…。…").
 _STANDALONE_MAX = 40
 
@@ -251,6 +252,8 @@ def _candidate(index: int, line: str) -> _Candidate | None:
         return None
     if _lists_next_item(rest, scheme, value):
         return None  # "一、…；二、…" is a list written in one paragraph
+    if rest.endswith(_ITEM_END) and not _SENTENCE_END.search(rest[:-1]):
+        return None  # "1.经济增长5.5%左右；": one item of a list that runs on over lines, not a heading
     rest = rest.lstrip(_SEPARATORS)
     heading_end = _HEADING_END.search(rest)
     heading = (rest[: heading_end.start()] if heading_end else rest).strip()
