@@ -278,6 +278,7 @@ def opening_cue(opening: str, document: DocumentTime) -> Cue:
 
 
 # A sentence about a span as a whole: "这是城市综合实力显著提升的五年。"
+_SPAN_HEAD = 12  # a span cue that opens a sentence lies within its first characters ("——过去五年，")
 _SPAN_AT_END = re.compile(r"的(?P<years>[两二三四五十])年[。！!]?$")
 
 
@@ -285,6 +286,8 @@ def span_sentence_cue(sentence: str, document: DocumentTime) -> Cue:
     """The span a sentence reviews, when it opens with one ("过去五年，我国发展成就举世瞩目。") or calls itself
     one ("这是…显著提升的五年。"), else no cue: the sentences after it in its paragraph review that span. Only a
     span that ends with the year reviewed: a plan that runs on ("“十一五”规划…") is no review."""
+    if "年" not in sentence[:_SPAN_HEAD] and "五" not in sentence[:_SPAN_HEAD] and "年" not in sentence[-3:]:
+        return NO_CUE  # most sentences: no span cue can open or end them, and no regex need run
     cue = opening_cue(sentence.split("，", 1)[0], document)
     if cue.is_span and cue.period is not None and cue.period.last == document.review_year:
         return cue
@@ -337,13 +340,19 @@ class WordCues:
     whole_year: int | None  # where 全年 starts after the part of a year: the figures after it are the year's again
 
 
+def _in_target_bracket(text: str, start: int, position: int) -> bool:
+    return _IN_TARGET_BRACKET.search(text, max(start, position - _BRACKET_LEAD), position) is not None
+
+
 def _first_outside_brackets(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
     """Where the first match of a target word ends that is not the restated target of the figure before it:
     "增长5.2%（预期目标5.5%），一般公共预算收入增长3%" reports outcomes on after the bracket."""
-    for match in pattern.finditer(text, start, end):
-        if not _IN_TARGET_BRACKET.search(text, max(start, match.start() - _BRACKET_LEAD), match.start()):
-            return match.end()
-    return None
+    match = pattern.search(text, start, end)
+    while match is not None and _IN_TARGET_BRACKET.search(
+        text, max(start, match.start() - _BRACKET_LEAD), match.start()
+    ):
+        match = pattern.search(text, match.end(), end)
+    return match.end() if match is not None else None
 
 
 def word_cues(text: str, start: int, end: int) -> WordCues:

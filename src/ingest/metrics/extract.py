@@ -636,9 +636,13 @@ def _of_a_wider_region(name: str, region: str | None) -> bool:
     return region is not None and not _PROVINCE.search(region)
 
 
+_ZONE_HEAD = 18  # a name of at most 10 characters and its zone word (自由贸易试验区: 7)
+
+
 def _of_a_sub_area(sentence: str, region: str | None) -> bool:
     """Whether the sentence is about a named part of the region ("临港新片区…"), not the region itself."""
-    found = SUB_AREA_OPENING.match(sentence)
+    # every zone's name ends in 区: most sentences are settled without the pattern
+    found = SUB_AREA_OPENING.match(sentence) if "区" in sentence[:_ZONE_HEAD] else None
     return found is not None and not (region and (region in found.group() or found.group() in region))
 
 

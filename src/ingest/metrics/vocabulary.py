@@ -74,6 +74,7 @@ class Vocabulary:
                 self._by_name.setdefault(normalize_name(name), indicator.code)
         self._lengths = sorted({len(name) for name in self._by_name}, reverse=True)
         self._matched: dict[str, str | None] = {}
+        self._openings: dict[str, tuple[str, str] | None] = {}
         # generic head → the names ending with it, for names that leave their subject to an earlier clause
         self._by_head: dict[str, list[str]] = {}
         for name in sorted(self._by_name, key=len, reverse=True):
@@ -124,7 +125,11 @@ class Vocabulary:
 
     def opening_name(self, text: str) -> tuple[str, str] | None:
         """The longest name of the vocabulary a text opens with, and the rest of the text after it."""
-        key = normalize_name(text)
+        if text not in self._openings:
+            self._openings[text] = self._opening_name(normalize_name(text))
+        return self._openings[text]
+
+    def _opening_name(self, key: str) -> tuple[str, str] | None:
         for length in self._lengths:
             if length <= len(key) and key[:length] in self._by_name:
                 return key[:length], key[length:]
