@@ -172,3 +172,9 @@ def test_the_items_of_a_target_list_set_as_paragraphs_of_their_own_are_targets()
         ("NEW_URBAN_JOBS", "2025", "target", "level", Decimal(3), "万人"),
         ("RURAL_ROADS", "2024", "actual", "level", Decimal(300), "公里"),
     ]
+
+
+def test_a_range_of_percentages_in_words() -> None:
+    text = "今年地区生产总值增长百分之六至百分之六点五。"
+    (metric,) = extract_metrics(text, title=REPORT)
+    assert (metric.indicator, metric.value, metric.value_high, metric.unit) == ("GDP", 6, Decimal("6.5"), "%")

@@ -42,7 +42,7 @@ _FIGURE = re.compile(
     rf"""
     (?=[\d百翻{_CN_NUMERAL}])  # every figure starts with a digit or a numeral: fail fast elsewhere
     (?:(?P<ratio>(?<![\d.:]){_PLAIN_NUMBER}(?::{_PLAIN_NUMBER}){{1,4}}(?![\d.:]))
-    | 百分之(?P<pct>[{_CN_NUMERAL}点]+)
+    | 百分之(?P<pct>[{_CN_NUMERAL}点]+)(?:\s*{_DASH}\s*百分之(?P<pct2>[{_CN_NUMERAL}点]+))?
     | (?<![{_CN_NUMERAL}万亿])(?P<cheng>[一二两三四五六七八九])成(?=以上|以下|左右|多|的|[,，。、;；)]|$)
     | 翻(?P<fan>[一两二三四五])番
     | (?<![{_CN_NUMERAL}])(?P<bei>[一二两三四五六七八九十]+(?:点[{_CN_DIGIT}]+)?)倍
@@ -221,8 +221,11 @@ def _chinese(text: str, match: re.Match[str]) -> RawFigure | None:
     value: Decimal
     unit: str
     form: FigureForm = "chinese"
+    high = None
     if match["pct"]:
         value, unit = parse_chinese_number(match["pct"]), "%"
+        if match["pct2"]:  # "百分之六点五－百分之七": a range written in words, as in digits
+            high = parse_chinese_number(match["pct2"])
     elif match["cheng"]:
         value, unit = parse_chinese_number(match["cheng"]), "成"
     elif match["fan"]:
@@ -240,7 +243,7 @@ def _chinese(text: str, match: re.Match[str]) -> RawFigure | None:
         start=match.start(),
         end=match.end(),
         value=value,
-        value_high=None,
+        value_high=high if high is not None and high > value else None,
         unit=unit,
         suffix=suffix_match.group() if suffix_match else None,
         approx=None,
