@@ -10,7 +10,7 @@ import pytest
 
 from ingest.errors import ConfigError
 from ingest.metrics import Indicator, Vocabulary, extract_metrics
-from ingest.metrics.numbers import HALFWIDTH, parse_chinese_number, standardize
+from ingest.metrics.numbers import HALFWIDTH, parse_chinese_number, reading_text, standardize
 
 SPEC = Path("/work/shared/spec/indicators.csv")
 DATA = Path(__file__).resolve().parents[1] / "src" / "ingest" / "data" / "indicators.csv"
@@ -153,3 +153,14 @@ def test_halfwidth_translation_keeps_every_offset() -> None:
     translated = text.translate(HALFWIDTH)
     assert len(translated) == len(text)
     assert translated == "增长6.5%，结构7.6:34.3，区间6%-6.5%，6~6.5%(预计)"
+
+
+def test_the_reading_text_skips_spaces_and_footnote_markers_of_every_kind() -> None:
+    # every kind of silent span, including those that start with a rarer character (［, ①, the ideographic
+    # space): the scan that looks for where spans start must know them all
+    text = "增长 5.3%[2]，达到 3210 亿元①，占比［3］\n①国 家\u30002022 年"
+    reading = reading_text(text)
+    assert reading.text == "增长5.3%，达到3210亿元，占比\n①国 家2022年"
+    assert all(text[reading.original(index)] == char for index, char in enumerate(reading.text))
+    assert reading.original(reading.text.index("3210")) == text.index("3210")
+    assert reading.original_end(reading.text.index("亿元") + 2) == text.index("亿元") + 2

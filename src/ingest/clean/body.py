@@ -22,8 +22,9 @@ In order:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from typing import Final
+from collections.abc import Callable, Iterator
+from itertools import groupby
+from typing import Final, cast
 
 from lxml import etree
 
@@ -100,20 +101,21 @@ def _known_container(root: Element) -> Element | None:
             ranks.append(KNOWN_IDS[element_id.lower()])
         if ranks:
             candidates.append((min(ranks), order, element))
-    best: tuple[int, int, Element] | None = None
-    for rank, _, element in sorted(candidates, key=lambda candidate: candidate[:2]):
-        if best is not None and rank > best[0]:
-            break
-        han = _han(element)
-        if rank == _GENERIC_RANK:
-            # A generic name is only trusted for a block of prose, not a placeholder or a list of links.
-            if han < _MIN_BODY_HAN or _link_share(element) > _GENERIC_MAX_LINK_SHARE:
-                continue
-        elif not han and not element_text(element).strip():
-            continue
-        if best is None or han > best[1]:
-            best = (rank, han, element)
-    return best[2] if best is not None else None
+    candidates.sort(key=lambda candidate: candidate[:2])
+    for rank, group in groupby(candidates, key=lambda candidate: candidate[0]):
+        viable = [element for _, _, element in group if _viable(element, rank)]
+        if viable:
+            # Among containers of one rank the one with most text wins (the first on a tie). Counting the Chinese
+            # characters of a whole body costs more than the rest of this search, so it is done only when two compete.
+            return viable[0] if len(viable) == 1 else max(viable, key=_han)
+    return None
+
+
+def _viable(element: Element, rank: int) -> bool:
+    if rank == _GENERIC_RANK:
+        # A generic name is only trusted for a block of prose, not a placeholder or a list of links.
+        return _han(element) >= _MIN_BODY_HAN and _link_share(element) <= _GENERIC_MAX_LINK_SHARE
+    return any(text.strip() for text in cast(Iterator[str], element.itertext()))  # any visible text
 
 
 def _densest(root: Element) -> Element:

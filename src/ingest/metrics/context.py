@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ingest.model import Section
 
@@ -36,7 +37,10 @@ _YEAR = r"(?:19|20)\d{2}"
 _CN_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "十": 10}
 _TIME_CUE = re.compile(
     rf"""
-    (?P<span_from>{_YEAR})\s*(?:年)?\s*[-—–~至到]\s*(?P<span_to>{_YEAR})\s*年
+    # every cue starts with one of these (years in digits: see _with_digit_years); testing that first fails fast
+    # at the other positions instead of trying each alternative there (0.48 -> 0.12 ms a page on the bench)
+    (?=[12比较与同在十今本新明去上过一近两二三四五])
+    (?:(?P<span_from>{_YEAR})\s*(?:年)?\s*[-—–~至到]\s*(?P<span_to>{_YEAR})\s*年
     | (?:比|较|与|同)\s*(?P<base_year>{_YEAR})\s*年(?:同期)?
     | 在\s*(?P<base_year2>{_YEAR})\s*年的?基础上
     | (?P<base_relative>(?:比|较|同|与)(?:上年|去年|上一年|前五年|年初))
@@ -44,7 +48,7 @@ _TIME_CUE = re.compile(
     | 十(?P<plan>[一二三四五])五(?:”)?(?:规划)?(?P<since>以来)?
     | (?P<relative>今年|本年度|本年|新的一年|今后一年|明年|去年|上年|上一年|过去一年|一年来)
     | (?:过去|近)?(?P<years>[两二三四五十])年(?:来|间|中|以来|累计)
-    | (?<![第续用每这前后近“"])(?P<bare_years>[三五])年(?=[^规计行时左内的提攻]|$)
+    | (?<![第续用每这前后近“"])(?P<bare_years>[三五])年(?=[^规计行时左内的提攻]|$))
     """,
     re.VERBOSE,
 )
@@ -77,9 +81,9 @@ _PLAN_YEAR_IS = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A year or a span of years, or the first months of a year ("1-10月" of 2015: months (1, 10))."""
+class Period(NamedTuple):
+    """A year or a span of years, or the first months of a year ("1-10月" of 2015: months (1, 10)). (A named tuple:
+    one or two are built for every figure, cheaper than a frozen dataclass.)"""
 
     first: int
     last: int
@@ -165,10 +169,9 @@ def _cues_with_ends(text: str, document: DocumentTime) -> Iterator[tuple[int, in
             yield match.start(), match.end(), cue
 
 
-@dataclass(frozen=True, slots=True)
-class StretchCues:
+class StretchCues(NamedTuple):
     """What the time cues of a stretch of text say: the last one with a period, the last base year (比2002年 …)
-    and the first span."""
+    and the first span. (A named tuple: two are built for every figure, cheaper than a frozen dataclass.)"""
 
     last: Cue = NO_CUE
     base_year: int | None = None
@@ -327,10 +330,10 @@ def has_plan_cue(text: str) -> bool:
     return _PLAN.search(text) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class WordCues:
+class WordCues(NamedTuple):
     """Where the first word of each kind ends in a sentence (None: it has none); the figures after that end have
-    the cue. No word of a kind lies inside another, so the first to start is the first to end."""
+    the cue. No word of a kind lies inside another, so the first to start is the first to end. (A named tuple, one
+    per sentence with figures, like the cues of each figure.)"""
 
     target: int | None  # 目标, 力争, 确保, 计划, 拟, 预期, 争取, 今年 …
     estimate: int | None  # 预计 (初步核算 and 初步统计 state outcomes: the year has closed, the count is provisional)

@@ -13,9 +13,8 @@ What the words around a figure say about it is read by ``ingest.metrics.reading`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ingest.chinese import HAN
 from ingest.metrics.numbers import (
@@ -74,9 +73,9 @@ _MILESTONES = ("关口", "大关", "台阶", "关")
 _LABEL_BEFORE = set("第〔[【#№")
 
 
-@dataclass(frozen=True, slots=True)
-class RawFigure:
-    """A figure as written, before its name and context are read."""
+class RawFigure(NamedTuple):
+    """A figure as written, before its name and context are read. (A named tuple, not a frozen dataclass: one is
+    built for every figure, and a frozen dataclass's __init__ sets each field through object.__setattr__.)"""
 
     start: int
     end: int  # end of number and unit; ``after`` begins here

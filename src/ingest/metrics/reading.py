@@ -94,6 +94,30 @@ _MAX_RIGHT = 16
 _PUNCTUATION = re.compile(r"[，,。；;：:!?！？\n]")
 
 
+# The characters a word that read_left peels off can end with. Each such word ends in a character its pattern
+# writes out (no class or escape ends one), and $ also matches before a final newline. A text that ends in any
+# other character has no word to peel: most texts (a bare name, or one after a round of peeling) are settled by
+# this lookup instead of by a search per pattern.
+_WORD_END_CHARS = frozenset(
+    "\n"
+    + "".join(
+        pattern.pattern
+        for pattern in (
+            _QUALIFIER_END,
+            _TIME_END,
+            _FROM_END,
+            _PARTICLE_END,
+            _GROWTH_UP_END,
+            _GROWTH_DOWN_END,
+            _LEVEL_REACH_END,
+            _LEVEL_END,
+            _ADVERB_END,
+            _FRAME_END,
+        )
+    )
+)
+
+
 @dataclass(slots=True)
 class Left:
     """What the text before a figure says about it."""
@@ -122,7 +146,7 @@ def read_left(text: str) -> Left:
     markers are not in the text the readers read: see ``numbers.reading_text``.)"""
     left = Left()
     rest = text.rstrip()
-    while True:
+    while rest[-1:] in _WORD_END_CHARS:
         before = rest
         if left.qualifier is None and not left.has_verb and (m := _at_end(_QUALIFIER_END, rest)):
             left.qualifier = _PREFIX_QUALIFIERS[m.group()]
