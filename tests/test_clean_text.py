@@ -113,3 +113,32 @@ def test_any_text_is_cleaned_without_error(text: str, url: str | None) -> None:
 )
 def test_title_from_the_first_lines(text: str, title: str | None) -> None:
     assert clean_text(text).title == title
+
+
+def test_a_text_run_together_on_one_line_is_split_at_its_indents() -> None:
+    # a report copied from a page that set paragraphs apart by indents alone: one line, indents between paragraphs
+    paragraph = "全区上下团结一心，攻坚克难，各项事业取得新进展。" * 50
+    text = f"各位代表： \u2003\u2003一、过去一年工作回顾 \u2003\u2003{paragraph} 二、今年主要任务 {paragraph}"
+    assert clean_text(text).text.split("\n") == [
+        "各位代表：",
+        "一、过去一年工作回顾",
+        paragraph,
+        "二、今年主要任务",
+        paragraph,
+    ]
+
+
+def test_a_run_on_text_broken_into_lines_of_its_own_is_split_all_the_same() -> None:
+    paragraph = "全区上下团结一心，攻坚克难，各项事业取得新进展。" * 50
+    run_on = f"各位代表： \u2003\u2003一、过去一年工作回顾 \u2003\u2003{paragraph} 二、今年主要任务 {paragraph}"
+    # broken every 36 characters or so between two Chinese characters, as a PDF's lines are
+    breaks = [0]
+    for at in range(1, len(run_on)):
+        if at - breaks[-1] >= 36 and run_on[at - 1].isalpha() and run_on[at].isalpha():
+            breaks.append(at)
+    wrapped = "\n".join(run_on[start:end] for start, end in zip(breaks, [*breaks[1:], len(run_on)], strict=True))
+    assert clean_text(wrapped).text == clean_text(run_on).text
+
+
+def test_a_short_line_keeps_its_spaces() -> None:
+    assert clean_text("区长\u3000王某某 各位代表：").text == "区长 王某某 各位代表："

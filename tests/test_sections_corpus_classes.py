@@ -88,6 +88,40 @@ def test_numbered_clauses_of_a_notice_are_not_headings() -> None:
     assert split_sections(text) == []
 
 
+def test_a_long_top_level_heading_without_a_comma_is_still_a_heading() -> None:
+    # a report's second part explains the draft plan it is delivered with: a long phrase, not a clause
+    text = "\n".join(
+        [
+            "一、过去一年工作回顾",
+            "全区经济运行稳中向好。",
+            "二、关于《某某区国民经济和社会发展第十五个五年规划和二〇三五年远景目标纲要（草案）》的编制说明",
+            "纲要草案共分十二个部分。",
+            "三、今年主要任务",
+            "今年要重点做好以下工作。",
+        ]
+    )
+    assert [s.heading for s in split_sections(text) if s.level == 1] == [
+        "过去一年工作回顾",
+        "关于《某某区国民经济和社会发展第十五个五年规划和二〇三五年远景目标纲要（草案）》的编制说明",
+        "今年主要任务",
+    ]
+
+
+def test_the_items_of_a_list_ended_by_semicolons_are_not_headings() -> None:
+    text = "\n".join(
+        [
+            "一、过去一年工作回顾",
+            "全区经济运行稳中向好。",
+            "二、今年主要任务",
+            "今年的主要预期目标是：",
+            "1.地区生产总值增长6%左右；",
+            "2.城镇调查失业率5.5%以内；",
+            "3.居民消费价格涨幅3%左右。",
+        ]
+    )
+    assert [s.heading for s in split_sections(text)] == ["过去一年工作回顾", "今年主要任务"]
+
+
 def test_long_measures_below_the_top_level_stay_headings() -> None:
     # the 1978 national report: its （一）…（九） measures are long sentences under a short top-level heading
     text = "\n".join(

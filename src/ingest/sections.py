@@ -89,6 +89,7 @@ _CN_MAX = 99  # the largest numeral a three-character label can write (九十九
 _SEPARATORS = " \t\u3000、：:.．"
 _HEADING_END = re.compile(r"[。！？；;!?：:]")
 _SENTENCE_END = re.compile(r"[。！？；;!?]")
+_ITEM_END = ("；", ";")
 # A 第一部分 / 第一， heading is a line of its own; in a long paragraph it opens a list item ("第一，必须坚持…。…").
 _STANDALONE_MAX = 40
 
@@ -120,9 +121,11 @@ _TITLE_FORBIDDEN = frozenset("。！？；：，,;:!?")
 _MARKED_TITLE_FORBIDDEN = frozenset("。！？；;!?")
 # A kicker naming whom the title quotes ("英国《泰晤士报》：") ends with a colon and opens a run of title lines.
 _KICKER_END = ("：", ":")
-# A top-level heading is a phrase; a top-level numbered line whose first sentence runs longer is a clause of a
-# notice (通告: "一、…工程位于大安市、镇赉县和前郭县，建设征占地范围为…"), not a part of the document.
+# A top-level heading is a phrase; a top-level numbered line whose first sentence runs longer and goes on past a
+# comma is a clause of a notice (通告: "一、…工程位于大安市、镇赉县和前郭县，建设征占地范围为…"), not a part of the
+# document. A long heading without one is still a phrase: "二、关于《…五年规划和二〇三五年远景目标纲要（草案）》的说明".
 _NUMBERED_HEADING_MAX = 40
+_CLAUSE_COMMA = re.compile(r"[，,]")
 _BYLINE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}:\d{2}"
     r"|记者|通讯员|编辑|责编|来源|作者|校对|审核|供图|摄影|发布"
@@ -249,6 +252,8 @@ def _candidate(index: int, line: str) -> _Candidate | None:
         return None
     if _lists_next_item(rest, scheme, value):
         return None  # "一、…；二、…" is a list written in one paragraph
+    if rest.endswith(_ITEM_END) and not _SENTENCE_END.search(rest[:-1]):
+        return None  # "1.经济增长5.5%左右；": one item of a list that runs on over lines, not a heading
     rest = rest.lstrip(_SEPARATORS)
     heading_end = _HEADING_END.search(rest)
     heading = (rest[: heading_end.start()] if heading_end else rest).strip()
@@ -294,7 +299,11 @@ def _numbered_drafts(lines: list[_Line]) -> list[_Draft]:
     candidates = [c for i, line in enumerate(lines) if (c := _candidate(i, line.text)) is not None]
     drafts = _nest(candidates)
     # A top level of long sentences is the clauses of a notice, not its parts (measures deeper down may be long).
-    clauses = {d.line for d in drafts if d.level == 1 and len(d.heading) > _NUMBERED_HEADING_MAX}
+    clauses = {
+        d.line
+        for d in drafts
+        if d.level == 1 and len(d.heading) > _NUMBERED_HEADING_MAX and _CLAUSE_COMMA.search(d.heading)
+    }
     if clauses:
         candidates = [c for c in candidates if c.line not in clauses]
         drafts = _nest(candidates)

@@ -13,11 +13,13 @@ by " | ". Photo captions (a short line ending in "王雨 摄"), info lines (发�
 (【字体：大 中 小】, 【打印本页】【关闭窗口】, 分享到, 扫一扫在手机打开), footers and sidebar date residue are
 dropped; a paragraph broken in two is rejoined under the conservative rule of ``ingest.clean.text``.
 
-``clean_text`` applies the same line rules to plain text, reading publication time, source and editor
-from the info lines it drops. Its title is only the obvious one: the first line, or up to four first lines
-set as one title ("吉林省人民政府关于禁止在" / … / "和迁入人口的通告", joined), each of at most 40 characters with
-no sentence punctuation, number label or date, the last followed by a "——" subtitle line or ending in a
-document type (报告, 公报, 纲要, 规划, 通告, …) once a footnote marker ("…统计公报[1]") is taken off. In the seed
+``clean_text`` applies the same line rules to plain text (a text run together on one line is first split
+into its paragraphs at the indents between them: ``ingest.clean.text.paragraphs_of_run_on``), reading
+publication time, source and editor from the info lines it drops. Its title is only the obvious one: the
+first line, or up to four first lines set as one title ("吉林省人民政府关于禁止在" / … / "和迁入人口的通告",
+joined), each of at most 40 characters with no sentence punctuation, number label or date, the last followed
+by a "——" subtitle line or ending in a document type (报告, 公报, 纲要, 规划, 通告, …) once a footnote marker
+("…统计公报[1]") is taken off. In the seed
 001 text that is "政府工作报告"; the title lines stay in the text.
 
 Neither function raises on any input; a page with no text gives ``CleanDocument(text="")``.
@@ -34,7 +36,7 @@ from ingest.clean.chrome import is_info_line, prune_chrome, strip_invisible
 from ingest.clean.metadata import InfoFields, read_info_fields, read_metadata
 from ingest.clean.record import article_record
 from ingest.clean.render import render_blocks
-from ingest.clean.text import Block, finish_lines, normalize_inline
+from ingest.clean.text import Block, finish_lines, normalize_inline, paragraphs_of_run_on
 from ingest.clean.tree import Element, parse_document, parse_fragment
 from ingest.model import CleanDocument
 
@@ -86,7 +88,8 @@ def clean_text(text: str, url: str | None = None) -> CleanDocument:
     for line in lines:
         if is_info_line(line):
             info = info.merged(read_info_fields(line))
-    kept = [line.text for line in finish_lines(Block(line) for line in lines)]
+    # split after rejoining: a run-on text copied with line breaks of its own is first one line again
+    kept = [part for line in finish_lines(Block(line) for line in lines) for part in paragraphs_of_run_on(line.text)]
     return CleanDocument(
         text="\n".join(kept),
         url=url,

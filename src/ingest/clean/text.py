@@ -32,7 +32,7 @@ from typing import Final, Literal
 from ingest.chinese import HAN_RANGES
 from ingest.clean.chrome import is_chrome_line
 
-__all__ = ["Block", "BlockKind", "count_visible", "finish_lines", "normalize_inline"]
+__all__ = ["Block", "BlockKind", "count_visible", "finish_lines", "normalize_inline", "paragraphs_of_run_on"]
 
 BlockKind = Literal["paragraph", "heading", "item", "row"]
 
@@ -50,6 +50,16 @@ class Block:
 _CJK: Final = rf"\u3001-\u303f{HAN_RANGES}\uf900-\ufaff\uff01-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
 _BREAK_BETWEEN_CJK: Final = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
 _INVISIBLE: Final = re.compile("[\u200b\ufeff]")
+# A text copied from a page that set its paragraphs apart by indents alone comes as one line of many thousand
+# characters: "…提出意见。 \u2003\u2003一、2020年工作回顾 \u2003\u2003过去一年…". Chinese prose puts no
+# space between its words, so in a line that long a whitespace run between two characters of Chinese text is
+# where a paragraph (or a heading) ended. A paragraph of its own is rarely a tenth as long. The split comes after
+# broken lines are rejoined, so a run-on text copied with line breaks of its own is split the same way.
+_RUN_ON_LINE: Final = 2000
+# Chinese characters and punctuation, not full-width digits or letters: "２０１８ 年", "４．７２ 万亿元" are numbers
+# spaced off their unit.
+_PROSE: Final = rf"\u3001-\u303f{HAN_RANGES}\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20\u2014\u2018\u2019\u201c\u201d\u2026"
+_PARAGRAPH_GAP: Final = re.compile(rf"(?<=[{_PROSE}])\s+(?=[{_PROSE}])")
 
 # A block whose characters are mostly link text is navigation, a related list or a breadcrumb.
 _LINK_DENSE_SHARE: Final = 0.6
@@ -74,6 +84,13 @@ def normalize_inline(text: str) -> str:
     if "\n" in text:
         text = _BREAK_BETWEEN_CJK.sub("", text)
     return " ".join(text.split())  # str.split() and re's \s agree on what whitespace is
+
+
+def paragraphs_of_run_on(line: str) -> list[str]:
+    """A line of plain text as the paragraphs it runs together, split at the indents between them."""
+    if len(line) < _RUN_ON_LINE:
+        return [line]
+    return _PARAGRAPH_GAP.split(line)
 
 
 def count_visible(text: str) -> int:

@@ -62,6 +62,10 @@ _PART_YEAR = re.compile(
     r"(?<![\d.])(?P<first>1[0-2]|[1-9])\s*[-—–~至到]\s*(?P<last>1[0-2]|[1-9])\s*月"
     r"|(?<!前)(?P<quarter>[一二三四])季度|前(?P<quarters>[二三])季度|(?P<half>上半年)"
 )
+_WHOLE_YEAR = "全年"
+# An open bracket a few characters before a target word: "（年度目标7%）", "（预期目标5.5%）".
+_IN_TARGET_BRACKET = re.compile(r"[（(][^）)]*$")
+_BRACKET_LEAD = 4
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4}
 _PART_YEAR_CHARS = ("月", "季", "半")
 _TARGET_LIST = re.compile(r"目标(?:是|为|如下|建议为|建议是|确定为)?\s*[:：]")
@@ -276,6 +280,25 @@ def opening_cue(opening: str, document: DocumentTime) -> Cue:
     return cue if cue is not None and cue.period is not None else NO_CUE
 
 
+# A sentence about a span as a whole: "这是城市综合实力显著提升的五年。"
+_SPAN_HEAD = 12  # a span cue that opens a sentence lies within its first characters ("——过去五年，")
+_SPAN_AT_END = re.compile(r"的(?P<years>[两二三四五十])年[。！!]?$")
+
+
+def span_sentence_cue(sentence: str, document: DocumentTime) -> Cue:
+    """The span a sentence reviews, when it opens with one ("过去五年，我国发展成就举世瞩目。") or calls itself
+    one ("这是…显著提升的五年。"), else no cue: the sentences after it in its paragraph review that span. Only a
+    span that ends with the year reviewed: a plan that runs on ("“十一五”规划…") is no review."""
+    if "年" not in sentence[:_SPAN_HEAD] and "五" not in sentence[:_SPAN_HEAD] and "年" not in sentence[-3:]:
+        return NO_CUE  # most sentences: no span cue can open or end them, and no regex need run
+    cue = opening_cue(sentence.split("，", 1)[0], document)
+    if cue.is_span and cue.period is not None and cue.period.last == document.review_year:
+        return cue
+    found = _SPAN_AT_END.search(sentence.rstrip())
+    span = document.review_span(_CN_COUNT[found["years"]]) if found else None
+    return Cue(span, is_span=True) if span else NO_CUE
+
+
 @dataclass(frozen=True, slots=True)
 class HeadingTime:
     """What a section heading says: a year, a span, and whether the section reviews or plans."""
@@ -317,16 +340,37 @@ class WordCues(NamedTuple):
     plan: int | None  # the target words but 今年 and its kin
     part_year: int | None  # "1-10月", "一季度", "上半年": the figures after it are of those months
     months: tuple[int, int] | None  # which months: (1, 10), (1, 3), (1, 6) …
+    whole_year: int | None  # where 全年 starts after the part of a year: the figures after it are the year's again
+
+
+def _in_target_bracket(text: str, start: int, position: int) -> bool:
+    return _IN_TARGET_BRACKET.search(text, max(start, position - _BRACKET_LEAD), position) is not None
+
+
+def _first_outside_brackets(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
+    """Where the first match of a target word ends that is not the restated target of the figure before it:
+    "增长5.2%（预期目标5.5%），一般公共预算收入增长3%" reports outcomes on after the bracket."""
+    match = pattern.search(text, start, end)
+    while match is not None and _IN_TARGET_BRACKET.search(
+        text, max(start, match.start() - _BRACKET_LEAD), match.start()
+    ):
+        match = pattern.search(text, match.end(), end)
+    return match.end() if match is not None else None
 
 
 def word_cues(text: str, start: int, end: int) -> WordCues:
     """The word cues of ``text[start:end]``, in one search of it per kind."""
-    found = [pattern.search(text, start, end) for pattern in (_TARGET, _ESTIMATE, _PLAN)]
-    target, estimate, plan = (match.end() if match else None for match in found)
+    target, plan = _first_outside_brackets(_TARGET, text, start, end), _first_outside_brackets(_PLAN, text, start, end)
+    found_estimate = _ESTIMATE.search(text, start, end)
+    estimate = found_estimate.end() if found_estimate else None
     # every part-year cue holds 月, 季 or 半: the scan is skipped for the sentences (most) that hold none
     maybe_part = any(text.find(char, start, end) >= 0 for char in _PART_YEAR_CHARS)
     part = _PART_YEAR.search(text, start, end) if maybe_part else None
-    return WordCues(target, estimate, plan, part.end() if part else None, _months(part) if part else None)
+    if part is None:
+        return WordCues(target, estimate, plan, None, None, None)
+    # "面对一季度…下降6.7%的困难局面，…全年实现生产总值增长1.7%": the whole year is back after 全年
+    whole = text.find(_WHOLE_YEAR, part.end(), end)
+    return WordCues(target, estimate, plan, part.end(), _months(part), None if whole < 0 else whole)
 
 
 def _months(match: re.Match[str]) -> tuple[int, int]:
@@ -338,6 +382,16 @@ def _months(match: re.Match[str]) -> tuple[int, int]:
     if match["quarters"]:
         return 1, 3 * _QUARTERS[match["quarters"]]
     return 1, 6
+
+
+# A list item set as a paragraph of its own: "——地区生产总值增长6%左右；", "1.经济增长5.5%左右；", "（一）…".
+_LIST_ITEM = re.compile(
+    r"(?:——|[-•·]|\d{1,2}[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是])"
+)
+
+
+def is_list_item(paragraph: str) -> bool:
+    return _LIST_ITEM.match(paragraph) is not None
 
 
 def target_list_end(paragraph: str) -> int | None:

@@ -34,8 +34,8 @@ from ingest.metrics import context
 from ingest.metrics.context import Cue, DocumentTime, HeadingTime, Period, SentenceCues, WordCues
 from ingest.metrics.numbers import RELATIVE_UNITS, ReadingText, reading_form, reading_text, standardize
 from ingest.metrics.patterns import RawFigure, find_figures
-from ingest.metrics.reading import Left, after_separator, read_left, read_right
-from ingest.metrics.vocabulary import ELLIPTIC_HEADS, Vocabulary, normalize_name
+from ingest.metrics.reading import Left, after_separator, opens_predicate, read_left, read_right, strip_leading
+from ingest.metrics.vocabulary import ELLIPTIC_HEADS, SUB_AREA_OPENING, Vocabulary, normalize_name
 from ingest.model import Basis, Measure, Metric, MetricKind, Section
 from ingest.sections import is_part_heading
 
@@ -52,6 +52,7 @@ _STRUCTURE_PARTS = ("第一产业", "第二产业", "第三产业")
 # Bare 出口 is exports only as the part of foreign trade named before it; alone, "…进出口" would end with it too.
 _EXPORTS, _EXPORTS_NAMED, _TRADE = "出口", "出口额", "进出口"
 # Words that refer back to the subject of the figure before: "地区生产总值增长6%，总量达到3210亿元".
+_FLOW = "新增"
 _BACK_REFERENCES = frozenset({"总量", "总额", "总值", "规模", "总规模"})
 _RESTATED_TARGET = re.compile(r"\s*[（(]\s*(?:年度|年初|全年|预期|计划)?目标(?:值)?(?:为|是)?\s*")
 _CONTRACTED_PAIR = re.compile(r"^城乡(?=居民|常住居民)")
@@ -191,7 +192,8 @@ class _Reading:
     sentence: tuple[int, int]
     shares_verb: bool = False  # one of a list under one name and verb: "增长2%和6%"
     inherited: bool = False  # it names nothing: its name is the figure's before ("…20366元，同比增长5.3%")
-    restated_target: bool = False  # the target of the figure before, in brackets after it ("（年度目标7%）")
+    # the outcome whose target it restates, in brackets after it ("增长7.2%（年度目标7%）")
+    outcome: _Reading | None = None
     undated_end: bool = False  # the end of a change whose start alone has a year ("从2021年的A元…提高到C元")
     indicator: str | None = None
     period: str | None = None
@@ -250,6 +252,8 @@ class _Reader:
         self._close(group, readings[sentence_from : len(readings) - len(group)])
         for reading in readings:
             self._date(reading)
+            if reading.outcome is not None:  # the target of the year its outcome is stated for
+                reading.period, reading.basis = reading.outcome.period, reading.outcome.basis
         return readings
 
     def _read(self, figure: RawFigure, sentence: tuple[int, int], previous: _Reading | None) -> _Reading:
@@ -264,7 +268,7 @@ class _Reader:
         if same_clause and previous is not None and _RESTATED_TARGET.fullmatch(raw_left):
             # "增长7.2%（年度目标7%）": the bracket restates the target the figure before was measured against
             restated = replace(previous.left, qualifier=None, target=True)
-            reading = _Reading(figure, restated, previous.name, sentence, restated_target=True)
+            reading = _Reading(figure, restated, previous.name, sentence, outcome=previous)
             reading.indicator = previous.indicator
             return reading
         left = read_left(after_separator(raw_left) if same_clause else raw_left)
@@ -272,7 +276,11 @@ class _Reader:
         right = read_right(text[figure.after : figure.after + 16])
         if right and figure.form != "ratio" and (not name or not _is_relative(figure.unit)):
             name = right  # "24家企业", "5000万元产业扶持资金": the figure counts or sizes the noun after it
+        if name and self.vocabulary.match(name) is None:
+            name = self._subject(name) or name  # "人均地区生产总值突破5万关口、达到5.28万元"
         topic = "" if name else self._topic(previous.figure.after if previous else sentence[0], clause_start)
+        if topic and self.vocabulary.match(topic) is None:
+            topic = self._sentence_subject(sentence[0], clause_start) or topic
         reading = _Reading(figure, left, name or topic, sentence)
         if not name and not topic and previous is not None:  # "、增长71%": the name of the figure before
             reading.name = previous.name
@@ -302,6 +310,19 @@ class _Reader:
         gap = self.text[start:clause_start]
         clauses = [c for c in re.split(r"[,，:：;；。]", gap) if c.strip() and not _METHOD.match(c.strip())]
         return read_left(clauses[-1]).name if clauses else ""
+
+    def _subject(self, clause: str) -> str:
+        """The indicator a clause opens with, when its predicate follows: "全省地区生产总值连跨4个千亿台阶"."""
+        found = self.vocabulary.opening_name(strip_leading(clause))
+        return found[0] if found is not None and opens_predicate(found[1]) else ""
+
+    def _sentence_subject(self, start: int, clause_start: int) -> str:
+        """The subject of the nearest earlier clause of the sentence that opens with an indicator: a clause that
+        names nothing ("…连跨4个千亿台阶，2024年达到1.3万亿元") goes on about it."""
+        for clause in reversed(re.split(r"[,，;；]", self.text[start:clause_start])):
+            if subject := self._subject(clause):
+                return subject
+        return ""
 
     def _indicator(self, name: str, sentence_start: int, position: int) -> str | None:
         code = self.vocabulary.match(name)
@@ -354,7 +375,9 @@ class _Reader:
         clause_cues = sentence.cues.within(clause_start - sentence_start, figure.start - sentence_start)
         sentence_cues = sentence.cues.within(0, clause_start - sentence_start)
         written = _period_of(left.time, self.time) if left.time else None
-        lead = paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
+        lead = paragraph.lead(sentence_start) or (
+            paragraph.opening if paragraph.opening_end <= figure.start else context.NO_CUE
+        )
         if reading.undated_end:  # the clause's year is the start's
             clause_cues = sentence_cues = context.StretchCues()
         in_target_list = paragraph.targets_from is not None and paragraph.targets_from <= figure.start
@@ -370,7 +393,7 @@ class _Reader:
             plans=_ends_by(words.plan, figure.start),
             paragraph_plans=paragraph.plans,
             cumulative=left.cumulative or _ends_by(self._cumulative_end(clause_start, clause_end), figure.start),
-            months=words.months if _ends_by(words.part_year, figure.start) else None,
+            months=words.months if _within_part_year(words, figure.start) else None,
         )
 
     def _sentence(self, span: tuple[int, int]) -> _Sentence:
@@ -393,13 +416,32 @@ class _Reader:
         if start not in self._paragraphs:
             _, opening_end = self.layout.clause(start)
             list_end = context.target_list_end(self.text[start:end])
+            targets_from = None if list_end is None else start + list_end
+            # "…主要预期目标是：" ending its paragraph opens a list whose items are paragraphs of their own
+            opens_list = targets_from is not None and not self.text[targets_from:end].strip()
+            item = targets_from is None and start > 0 and context.is_list_item(self.text[start:end])
+            if item and self._paragraph(start - 1).opens_list:
+                targets_from, opens_list = start, True
             self._paragraphs[start] = _Paragraph(
                 opening_end=opening_end,
                 opening=context.opening_cue(self.text[start:opening_end], self.time),
-                targets_from=None if list_end is None else start + list_end,
+                targets_from=targets_from,
+                opens_list=opens_list,
                 plans=context.has_plan_cue(self.text[start:end]),
+                span_sentences=self._span_sentences(start, end),
             )
         return self._paragraphs[start]
+
+    def _span_sentences(self, start: int, end: int) -> tuple[tuple[int, Cue], ...]:
+        """Where each sentence of a paragraph that is about a span ends, and the span."""
+        starts = self.layout.sentence_starts
+        found = []
+        for sentence_start in starts[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]:
+            sentence_end = self.layout.sentence(sentence_start)[1]
+            cue = context.span_sentence_cue(self.text[sentence_start:sentence_end], self.time)
+            if cue:
+                found.append((sentence_end, cue))
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,7 +482,7 @@ def _decide(reading: _Reading, cues: _TimeCues, time: DocumentTime) -> tuple[Per
     year, span = _year_or_span(cues, time)
     period, basis = _period_and_basis(reading, cues, year, span)
     kind: MetricKind
-    if reading.restated_target:
+    if reading.outcome is not None:
         kind = "target"  # of the year its outcome is stated for, even a year the report reviews
     elif period is not None and time.report_year is not None:
         kind = "target" if period.last >= time.report_year else ("estimate" if cues.estimate else "actual")
@@ -475,7 +517,7 @@ def _period_and_basis(
     level reached at its end, growth over a base year (比2002年) across the years after it."""
     figure, left = reading.figure, reading.left
     base = cues.base_year
-    if left.average or (left.every_year and reading.measure == "growth"):
+    if left.average or (left.every_year and (reading.measure == "growth" or span is not None)):
         average_span = (
             cues.spans[0]
             or cues.spans[1]
@@ -485,13 +527,21 @@ def _period_and_basis(
         )
         return span or average_span or _year_period(year), "average_annual"
     if span is not None:
-        stock = left.reach or figure.form == "ratio" or _is_relative(figure.unit)  # a rate or a level reached
+        if left.role == "from":  # "从2.69万亿元增加到3.87万亿元" over five years: the level before they began
+            return Period(span.first - 1, span.first - 1), "annual"
+        # a rate or a level reached; what is new (新增) is a flow however it is reached ("新增就业超过6400万人")
+        stock = (left.reach and _FLOW not in reading.name) or figure.form == "ratio" or _is_relative(figure.unit)
         if reading.measure == "growth" or not stock:
             return span, "cumulative"
         return Period(span.last, span.last), "annual"
     if base is not None and year is not None and reading.measure == "growth" and year - base > 1:
         return Period(base + 1, year), "cumulative"
     return _year_period(year), ("cumulative" if cues.cumulative else "annual")
+
+
+def _within_part_year(words: WordCues, position: int) -> bool:
+    """A figure after "1-10月" is of those months, unless 全年 came back between them."""
+    return _ends_by(words.part_year, position) and not _ends_by(words.whole_year, position)
 
 
 def _ends_by(end: int | None, position: int) -> bool:
@@ -506,7 +556,16 @@ class _Paragraph:
     opening_end: int  # end of its first clause
     opening: Cue  # a year or span it opens with: "——五年来，…", "2021年是…"
     targets_from: int | None  # after "…主要预期目标是：" everything is a target
+    opens_list: bool  # it ends with "…主要预期目标是：" or is an item of the list that follows
     plans: bool  # it has a word of planning (计划, 力争, 目标 …)
+    # where its sentences about a span end ("过去五年，…。", "这是…的五年。"), and the span: the sentences after
+    # one review that span, whatever year the paragraph opened with ("2015年是“十二五”收官之年。过去五年，…")
+    span_sentences: tuple[tuple[int, Cue], ...]
+
+    def lead(self, sentence_start: int) -> Cue | None:
+        """The span of the last sentence about one before ``sentence_start``, if any."""
+        before = [cue for end, cue in self.span_sentences if end <= sentence_start]
+        return before[-1] if before else None
 
 
 def _weakly_dated(year: int, report_year: int, *, plans: bool, paragraph_plans: bool) -> int:
@@ -584,6 +643,16 @@ def _of_a_wider_region(name: str, region: str | None) -> bool:
     return region is not None and not _PROVINCE.search(region)
 
 
+_ZONE_HEAD = 18  # a name of at most 10 characters and its zone word (自由贸易试验区: 7)
+
+
+def _of_a_sub_area(sentence: str, region: str | None) -> bool:
+    """Whether the sentence is about a named part of the region ("临港新片区…"), not the region itself."""
+    # every zone's name ends in 区: most sentences are settled without the pattern
+    found = SUB_AREA_OPENING.match(sentence) if "区" in sentence[:_ZONE_HEAD] else None
+    return found is not None and not (region and (region in found.group() or found.group() in region))
+
+
 def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str | None, text: ReadingText) -> Metric:
     """The row of a figure, its offsets in the text as given (``text`` maps them back from the reading form)."""
     figure, left = reading.figure, reading.left
@@ -597,7 +666,8 @@ def _metric(reading: _Reading, sentence: str, headings: _Headings, region: str |
             name = f"{name}({_STRUCTURE_PARTS[figure.part]})"
         else:
             name = f"{name}({figure.part + 1}/{figure.parts})"
-    indicator = None if _of_a_wider_region(name, region) else reading.indicator
+    of_another_region = _of_a_wider_region(name, region) or _of_a_sub_area(sentence, region)
+    indicator = None if of_another_region else reading.indicator
     qualifier = figure.suffix or figure.approx or left.qualifier
     if qualifier is None and value_high is not None:
         qualifier = "range"

@@ -41,7 +41,7 @@ _FIGURE = re.compile(
     rf"""
     (?=[\d百翻{_CN_NUMERAL}])  # every figure starts with a digit or a numeral: fail fast elsewhere
     (?:(?P<ratio>(?<![\d.:]){_PLAIN_NUMBER}(?::{_PLAIN_NUMBER}){{1,4}}(?![\d.:]))
-    | 百分之(?P<pct>[{_CN_NUMERAL}点]+)
+    | 百分之(?P<pct>[{_CN_NUMERAL}点]+)(?:\s*{_DASH}\s*百分之(?P<pct2>[{_CN_NUMERAL}点]+))?
     | (?<![{_CN_NUMERAL}万亿])(?P<cheng>[一二两三四五六七八九])成(?=以上|以下|左右|多|的|[,，。、;；)]|$)
     | 翻(?P<fan>[一两二三四五])番
     | (?<![{_CN_NUMERAL}])(?P<bei>[一二两三四五六七八九十]+(?:点[{_CN_DIGIT}]+)?)倍
@@ -67,6 +67,8 @@ _RATIO_CUE = re.compile(r"结构|比例|比重|之比|比为|配比")
 _RANK_GROUP_BEFORE = re.compile(r"在(?:全国|全省|全州|全市)?$")
 _RANK_GROUP_AFTER = re.compile(r"^[^,，。;；]{0,12}?中?(?:排名|排|位列|居)")
 _THRESHOLD_BEFORE = re.compile(r"(?:超|超过|逾|高于|低于)$")
+# Nouns after a bare 万 or 亿 that make the number a mark passed, not a count of them.
+_MILESTONES = ("关口", "大关", "台阶", "关")
 # Characters right before a number that make it a label, not a value.
 _LABEL_BEFORE = set("第〔[【#№")
 
@@ -120,6 +122,8 @@ def _number(text: str, match: re.Match[str]) -> RawFigure | None:
         high, unit = None, _unit(match["mag"], match["unit"])
     end = match.end()
     if unit is None:
+        if match["mag"] in BARE_MAGNITUDE_UNITS and text.startswith(_MILESTONES, end):
+            return None  # "突破5万关口": a round mark passed, in no unit; the value reached follows it
         if match["mag"] in BARE_MAGNITUDE_UNITS and end < len(text) and HAN.match(text, end):
             unit = match["mag"]  # "4.73万农村贫困人口": the noun after is what is counted
         else:
@@ -216,8 +220,11 @@ def _chinese(text: str, match: re.Match[str]) -> RawFigure | None:
     value: Decimal
     unit: str
     form: FigureForm = "chinese"
+    high = None
     if match["pct"]:
         value, unit = parse_chinese_number(match["pct"]), "%"
+        if match["pct2"]:  # "百分之六点五－百分之七": a range written in words, as in digits
+            high = parse_chinese_number(match["pct2"])
     elif match["cheng"]:
         value, unit = parse_chinese_number(match["cheng"]), "成"
     elif match["fan"]:
@@ -235,7 +242,7 @@ def _chinese(text: str, match: re.Match[str]) -> RawFigure | None:
         start=match.start(),
         end=match.end(),
         value=value,
-        value_high=None,
+        value_high=high if high is not None and high > value else None,
         unit=unit,
         suffix=suffix_match.group() if suffix_match else None,
         approx=None,

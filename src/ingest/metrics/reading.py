@@ -52,7 +52,7 @@ _GROWTH_DOWN_END = re.compile(
     r"(?:减收|减支|减产|下降|减少|降低|回落|下滑|缩小|压缩|压减|削减|减量|缩减|降幅|下降幅度)(?:为|达|是|了)?$"
 )
 _LEVEL_REACH_END = re.compile(
-    rf"(?:(?:{_UP}|{_DOWN}|发展|跃升|降|调整|修订|优化)(?:到|至|为)|跃上|迈上|稳定在|控制在|保持在|维持在|为|是)$"
+    rf"(?:(?:{_UP}|{_DOWN}|发展|跃升|降|调整|修订|优化)(?:到|至|为)|跃上|迈上|稳定在|控制在|保持在|维持在|在|为|是)$"
 )
 _LEVEL_END = re.compile(r"(?:占|实现|完成|有|安排)$")
 _DOWN_VERBS = frozenset(("压缩", "削减", "压减", "减少", "降低", "下降"))
@@ -64,14 +64,21 @@ _ADVERB_END = re.compile(
     r"|(?:比|较|与)(?:上年末?|去年|上一年|年初|前五年|(?:19|20)\d{2}\s*年)(?:末|底|同期)?(?:相比)?"
     r"|在(?:19|20)\d{2}\s*年的?基础上|按可比价格?计算|同口径)$"
 )
+# An adverbial of circumstance between a subject and its verb: "收入在更大规模减税降费的情况下下降1.7%".
+_FRAME_END = re.compile(r"在[^，,。；;、]{1,24}?(?:情况|条件|背景|形势|前提)下$")
+_FRAME_WINDOW = 30
 _AVERAGE = ("平均每年", "每年平均", "年均")
 _CUMULATIVE = ("累计", "五年累计")
 _TARGET_ADVERBS = ("力争", "确保", "争取", "计划", "拟")
 
 _LEADING = re.compile(
-    r"^(?:[—\-\s,，、。;；:：()（）]+|其中|预计|全(?:州|市|省|县|区|国|盟|旗|年)|我(?:州|市|省|县|区|国)|今年|去年|当年|年内"
-    r"|过去一年|一年来|五年来|过去五年|五年|新的一年|同时|此外|另外|实现|完成|达到|累计|合计|共计|总计|共有|共|力争|确保"
+    r"^(?:[—\-\s,，、。;；:：()（）]+|\d{1,2}[.．、](?!\d)|其中|预计|全(?:州|市|省|县|区|国|盟|旗|年)|我(?:州|市|省|县|区|国)|今年|去年|当年|年内"
+    r"|过去一年|一年来|五年来|过去五年|五年|新的一年|“?十[一二三四五]五”?(?:时期|期间)?的?|同时|此外|另外|实现|完成|达到|累计|合计|共计|总计|共有|共|力争|确保"
     r"|争取|计划|拟|要|将|进一步|主要表现在|平均每年|每年平均|年均|每年|实施|落实|推进|开展|组织|举办|(?:到|至|截至)?(?:19|20)\d{2}\s*年(?:底|末)?的?|并|还|再|又|使|对)"
+)
+# What a clause's predicate opens with, after a subject at the clause's start: "地区生产总值连跨4个千亿台阶".
+_PREDICATE_START = re.compile(
+    r"(?:连续|接连|持续|先后|连跨|首次|稳居|突破|超过|达到|跨越|迈上|跃上|增长|增加|提高|下降|实现|完成|保持)"
 )
 _ENUMERATION = re.compile(r"(?<![高中初平同相均对优上下])等(?![级于待同])")
 _MAX_NAME = 32
@@ -105,6 +112,7 @@ _WORD_END_CHARS = frozenset(
             _LEVEL_REACH_END,
             _LEVEL_END,
             _ADVERB_END,
+            _FRAME_END,
         )
     )
 )
@@ -157,6 +165,8 @@ def read_left(text: str) -> Left:
         if m := _at_end(_ADVERB_END, rest):
             _read_adverb(m.group(), left)
             rest = rest[: m.start()]
+        if left.has_verb and (m := _FRAME_END.search(rest, max(0, len(rest) - _FRAME_WINDOW))):
+            rest = rest[: m.start()]
         if rest == before:
             break
     left.name = _trim_name(rest, left)
@@ -173,6 +183,10 @@ def _read_growth_in_name(left: Left) -> None:
         left.name = left.name[m.end() :]
     elif m := _at_end(_GROWTH_NOUN_END, left.name):
         left.direction = "down" if m.group(1) in _DOWN_VERBS or m.group(1) == "降幅" else "up"
+        # "经济年均增长保持在6.5%以上": the adverb before the growth noun still says how the growth is measured
+        if adverb := _at_end(_ADVERB_END, left.name[: m.start()]):
+            _read_adverb(adverb.group(), left)
+            left.name = left.name[: adverb.start()] + left.name[m.start() :]
 
 
 def _at_end(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
@@ -222,6 +236,18 @@ def _trim_name(name: str, left: Left) -> str:
         name = parts[-1] or parts[-2]  # "木耳、灵芝、桑黄等食(药)用菌" → 食(药)用菌
     name = name.strip("，,、 ")
     return name[-_MAX_NAME:]
+
+
+def strip_leading(text: str) -> str:
+    """The text without the words that open a clause before its subject: "全省地区生产总值…" → "地区生产总值…"."""
+    while (m := _LEADING.match(text)) and m.group():
+        text = text[m.end() :]
+    return text
+
+
+def opens_predicate(text: str) -> bool:
+    """Whether the text opens with a verb that follows a subject: "连跨4个千亿台阶", "突破5万关口"."""
+    return _PREDICATE_START.match(text) is not None
 
 
 def read_right(text: str, *, stop_at_verbs: bool = True) -> str:

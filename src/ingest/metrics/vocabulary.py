@@ -35,13 +35,15 @@ _GENERIC_TAILS = (
     "实际",
     "名义",
 )
+# The kinds of zone inside a region (a 新区 alone may be the region itself: "新区生产总值" in a 新区's own report).
+_ZONES = "新片区|开发区|高新区|经开区|园区|自贸区|自由贸易试验区|示范区|保税区"
 # Words before an indicator's name that make it another quantity: a per-unit or per-capita measure, a share,
 # a sub-sector (其他服务业增加值, 营利性服务业增加值), or the figure of a part of the region
 # (市级, 旗本级, 县（市、区）, 中心城区, 乡镇, 开发区 …), which is not the region's headline figure. The level
 # words cover every level a region may have (州, 旗 and 盟 as much as 市 and 县).
 _MODIFIER_END = re.compile(
     r"(?:人均|单位|每万人|每百元|每万元|万元|占|城镇|城市|乡村|农村|其他|营利性|生产性|生活性|现代"
-    r"|[市县区州旗盟乡镇]本?级|本级|县市区|区县|县区|市县|乡镇|街道|中心城区|城区|县域|开发区|园区|高新区)$"
+    rf"|[市县区州旗盟乡镇]本?级|本级|县市区|区县|县区|市县|乡镇|街道|中心城区|城区|县域|{_ZONES}|国家)$"
 )
 _NOISE = re.compile(r"\([^()]*\)|（[^（）]*）|[“”\"'‘’《》〈〉\s]")
 # "县（市、区）", "区（县）": a list of kinds of area, which the bracket rule would cut down to its first kind.
@@ -72,6 +74,7 @@ class Vocabulary:
                 self._by_name.setdefault(normalize_name(name), indicator.code)
         self._lengths = sorted({len(name) for name in self._by_name}, reverse=True)
         self._matched: dict[str, str | None] = {}
+        self._openings: dict[str, tuple[str, str] | None] = {}
         # generic head → the names ending with it, for names that leave their subject to an earlier clause
         self._by_head: dict[str, list[str]] = {}
         for name in sorted(self._by_name, key=len, reverse=True):
@@ -107,6 +110,8 @@ class Vocabulary:
 
     def _match_key(self, key: str) -> str | None:
         for _ in range(4):  # "…生产总值预期增长目标" sheds three generic tails
+            if key in WHOLE_NAME_ALIASES:  # "经济增速预期目标" is 经济 once its tails are shed
+                return WHOLE_NAME_ALIASES[key]
             for length in self._lengths:
                 if length <= len(key) and key[-length:] in self._by_name:
                     # "人均国内生产总值", "单位GDP能耗" name another quantity than the alias they end with
@@ -116,6 +121,18 @@ class Vocabulary:
             if stripped == key:
                 return None
             key = stripped
+        return None
+
+    def opening_name(self, text: str) -> tuple[str, str] | None:
+        """The longest name of the vocabulary a text opens with, and the rest of the text after it."""
+        if text not in self._openings:
+            self._openings[text] = self._opening_name(normalize_name(text))
+        return self._openings[text]
+
+    def _opening_name(self, key: str) -> tuple[str, str] | None:
+        for length in self._lengths:
+            if length <= len(key) and key[:length] in self._by_name:
+                return key[:length], key[length:]
         return None
 
     def match_elliptic(self, name: str, before: str) -> tuple[str, str] | None:
@@ -131,6 +148,14 @@ class Vocabulary:
                 return self._by_name[full], full
         return None
 
+
+# A sentence that opens with a named part of the region ("临港新片区新一轮…政策出台，…全社会固定资产投资总额…增长
+# 10.3%") states that part's figures, not the region's headline ones.
+SUB_AREA_OPENING = re.compile(rf"^[^，,。；;:：\s]{{2,10}}?(?:{_ZONES}|新区|片区)")
+
+# Words that name an indicator only as the whole name, never as the end of a longer one: "经济增长5.5%左右" is the
+# growth of the economy (GDP), "民营经济增长8%" is not.
+WHOLE_NAME_ALIASES = {"经济": "GDP"}
 
 # Heads that reports use alone when the subject is in the previous clause.
 ELLIPTIC_HEADS = ("产量", "利润", "总产值", "产值", "增加值", "营业收入")
