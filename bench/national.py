@@ -23,9 +23,9 @@ an explicit ``--results``. ``--network 127.78`` serves the sites in another /16 
 
 Each run is measured as a process tree: wall time, CPU time (the run and every descendant it waited for), the
 local Prefect server's CPU time during the run apart (``*_server_cpu_s``: the server outlives the run that started
-it, so the run's own figure never held it) and peak resident memory (bench.hostile.TreeMemory). A run's floor is what politeness
-alone costs: the requests the busiest site received during it (counted by the site) divided by the rate.
-Writes bench/results/national.json.
+it, so the run's own figure never held it) and peak resident memory (bench.hostile.TreeMemory). A run's floor is
+what politeness alone costs: the requests the busiest site received during it (counted by the site) divided by the
+rate. Writes bench/results/national.json.
 """
 
 from __future__ import annotations
