@@ -21,10 +21,11 @@ and ``--seed``; ``--baseline-only`` measures it and stops. A reused baseline was
 quick look at the concurrent runs: the figures that need it are null, and the results are printed, written only to
 an explicit ``--results``. ``--network 127.78`` serves the sites in another /16 of loopback than 127.77's.
 
-Each run is measured as a process tree: wall time, CPU time (the run and every descendant it waited for, the
-Prefect server included) and peak resident memory (bench.hostile.TreeMemory). A run's floor is what politeness
-alone costs: the requests the busiest site received during it (counted by the site) divided by the rate.
-Writes bench/results/national.json.
+Each run is measured as a process tree: wall time, CPU time (the run and every descendant it waited for), the
+local Prefect server's CPU time during the run apart (``*_server_cpu_s``: the server outlives the run that started
+it, so the run's own figure never held it) and peak resident memory (bench.hostile.TreeMemory). A run's floor is
+what politeness alone costs: the requests the busiest site received during it (counted by the site) divided by the
+rate. Writes bench/results/national.json.
 """
 
 from __future__ import annotations
@@ -52,8 +53,10 @@ from tests.reference import table_contents
 
 from bench.hostile import TreeMemory
 from bench.mirror import build_mirror, write_sources
+from bench.run import tree_cpu
 from ingest.demo_site import DemoArticle, DemoSite, Fault, Template
 from ingest.load.warehouse import connect
+from ingest.local_server import read_record
 from ingest.project import PREFECT_DEFAULTS, PROJECT_ROOT
 from ingest.sources import Source
 
@@ -87,7 +90,8 @@ class Run:
     """One measured `ingest run`."""
 
     wall_s: float
-    cpu_s: float
+    cpu_s: float  # the run's own process tree
+    server_cpu_s: float  # the local Prefect server's, during the run: it outlives the run that started it
     peak_rss_mb: float
     returncode: int
     output: str
@@ -190,6 +194,8 @@ def measure(
 ) -> Run:
     """Run ``command`` with the sites armed afresh; its wall time, CPU time and peak memory as a process tree."""
     arm(demos, sites)
+    server = Path(env["PREFECT_HOME"]) / "local-server"
+    server_before = server_cpu_s(server)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with output.open("w+", encoding="utf-8") as log:
@@ -201,8 +207,16 @@ def measure(
         text = log.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    server_cpu = server_cpu_s(server) - server_before
     requests = {site.name: len(demo.requests()) for site, demo in zip(sites, demos, strict=True)}
-    return Run(wall, cpu, memory.peak_bytes / 2**20, returncode, text, requests)
+    return Run(wall, cpu, server_cpu, memory.peak_bytes / 2**20, returncode, text, requests)
+
+
+def server_cpu_s(directory: Path) -> float:
+    """CPU seconds the local Prefect server of ``directory`` has used so far, 0 when none runs. A run that starts the
+    server does not wait for it, so the run's own CPU (RUSAGE_CHILDREN) leaves it out."""
+    record = read_record(directory)
+    return 0.0 if record is None else tree_cpu(record.pid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +328,7 @@ def run_national(
         "rate_limit": RATE_LIMIT,
         "backfill_wall_s": round(backfill.wall_s, 2),
         "backfill_cpu_s": round(backfill.cpu_s, 2),
+        "backfill_server_cpu_s": round(backfill.server_cpu_s, 2),
         "backfill_floor_s": round(backfill.floor_s, 2),
         "backfill_requests": sum(backfill.requests.values()),
         "sequential_backfill_wall_s": None if sequential_wall_s is None else round(sequential_wall_s, 2),
@@ -324,6 +339,7 @@ def run_national(
         "backfill_speedup": None if sequential_wall_s is None else round(sequential_wall_s / backfill.wall_s, 2),
         "noop_wall_s": round(noop.wall_s, 2),
         "noop_cpu_s": round(noop.cpu_s, 2),
+        "noop_server_cpu_s": round(noop.server_cpu_s, 2),
         "noop_floor_s": round(noop.floor_s, 2),
         "noop_requests": sum(noop.requests.values()),
         "prefect_startup_s": round(startup.wall_s, 2),

@@ -206,7 +206,7 @@ def _cli_times(db: Path, demo_db: Path, sources_file: Path, env: dict[str, str])
 
     def timed(name: str, *arguments: str) -> dict[str, float]:
         record = read_record(server)
-        server_before = _tree_cpu(record.pid) if record else 0.0
+        server_before = tree_cpu(record.pid) if record else 0.0
         before = os.times()
         started = time.perf_counter()
         completed = subprocess.run(
@@ -221,7 +221,7 @@ def _cli_times(db: Path, demo_db: Path, sources_file: Path, env: dict[str, str])
         return {
             f"{name}_s": wall,
             f"{name}_cpu_s": cpu,
-            f"{name}_server_cpu_s": (_tree_cpu(record.pid) - server_before) if record else 0.0,
+            f"{name}_server_cpu_s": (tree_cpu(record.pid) - server_before) if record else 0.0,
         }
 
     run = ["run", "--sources", str(sources_file), "--db", str(db)]
@@ -235,7 +235,7 @@ def _cli_times(db: Path, demo_db: Path, sources_file: Path, env: dict[str, str])
         subprocess.run([ingest, "server", "stop"], env=env, capture_output=True, timeout=CHILD_TIMEOUT, check=False)
 
 
-def _tree_cpu(pid: int) -> float:
+def tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) that process ``pid`` and its live descendants have used (Linux /proc)."""
     total = 0
     pending = [pid]

@@ -24,7 +24,6 @@ from flows.naming import (
     load_task_name,
     plan_task_name,
     reprocess_task_name,
-    request_task_name,
 )
 from flows.parse_tasks import check_dask, parse_on, parse_task_runner, thread_task_runner
 from ingest import pipeline
@@ -42,9 +41,6 @@ logging.getLogger("prefect.task_runs").addFilter(OneLineUserErrors())
 
 # Their inputs (a warehouse, a progress display) are not worth hashing for a cache key, and a load is never cached.
 STEPS = pipeline.LoadSteps(
-    start=task(name="plan load", task_run_name=request_task_name("plan load"), cache_policy=NO_CACHE)(
-        pipeline.start_load
-    ),
     fetch=task(name="fetch", task_run_name=plan_task_name("fetch"), cache_policy=NO_CACHE)(pipeline.fetch),
     commit=task(name="commit load", task_run_name=load_task_name("commit load"), cache_policy=NO_CACHE)(
         pipeline.commit_load

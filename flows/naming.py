@@ -44,15 +44,6 @@ def reprocess_run_name() -> str:
     return f"reprocess {parameters.get('source') or 'all'}" + (f" since {_day(since).isoformat()}" if since else "")
 
 
-def request_task_name(step: str) -> Any:
-    """A task run name for a step that takes a LoadRequest: ``fetch yanbian``."""
-
-    def name(parameters: dict[str, Any]) -> str:
-        return f"{step} {parameters['request'].source.name}"
-
-    return name
-
-
 def plan_task_name(step: str) -> Any:
     """A task run name for a step that takes a LoadPlan: ``fetch yanbian``, and ``fetch yanbian 2`` for the
     second package of a crawl too large for one."""

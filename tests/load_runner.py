@@ -38,7 +38,7 @@ def main(db: str, source_json: str, lock_timeout: str, gate: str | None = None) 
     with run_lock(warehouse.paths.db, timeout=float(lock_timeout), sources=[source.name]) as held:  # as the flow
         warehouse.recover(held)
         request = pipeline.LoadRequest(source, kind="manual", mode="scheduled")
-        steps = pipeline.LoadSteps(start=_start, commit=commit)
+        steps = pipeline.LoadSteps(start=_start, commit=commit, commit_held=commit)
         _, report = pipeline.run_load(warehouse, request, steps=steps)
     print(f"done {report.status} {report.versions_added}", flush=True)
 

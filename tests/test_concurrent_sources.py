@@ -259,7 +259,7 @@ def test_a_no_change_load_whose_commit_finds_the_warehouse_seized_leaves_its_row
 
     request = pipeline.LoadRequest(demo_source, kind="scheduled", mode="scheduled")
     with pytest.raises(WarehouseBusyError):
-        pipeline.run_load(warehouse, request, steps=pipeline.LoadSteps(commit=commit_while_seized))
+        pipeline.run_load(warehouse, request, steps=pipeline.LoadSteps(commit_held=commit_while_seized))
     [recovered] = warehouse.recover()
 
     assert recovered.status == "completed" and recovered.versions_added == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -42,7 +43,7 @@ def apply_package(con: duckdb.DuckDBPyConnection, directory: Path) -> LoadReport
     finally:
         con.execute("DETACH pkg")
     shutil.rmtree(directory, ignore_errors=True)
-    return load_report(con, manifest.load_id)
+    return load_report(con, manifest)
 
 
 def apply_rows(con: duckdb.DuckDBPyConnection, manifest: Manifest, rows: StagedRows) -> LoadReport:
@@ -64,12 +65,25 @@ def apply_rows(con: duckdb.DuckDBPyConnection, manifest: Manifest, rows: StagedR
         _apply(con, manifest)
     finally:
         con.execute("DETACH pkg")
-    return load_report(con, manifest.load_id)
+    return load_report(con, manifest)
+
+
+def _has_pages(manifest: Manifest) -> bool:
+    """Whether a package holds pages: the package of a source where nothing changed does not, and the statements
+    that apply pages, run for nothing, cost it more than the rest of its commit."""
+    return manifest.counts.get("stage_pages", 0) > 0
 
 
 def _apply(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> None:
     """The package attached as ``pkg`` into the warehouse, and its load finished, in one transaction."""
     with transaction(con):
+        if _has_pages(manifest):
+            run_sql(
+                con,
+                "load/apply_pages.sql",
+                load_id=manifest.load_id,
+                extractor_version=manifest.extractor_version,
+            )
         run_sql(
             con,
             "load/apply.sql",
@@ -82,13 +96,22 @@ def _apply(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> None:
         )
 
 
-def load_report(con: duckdb.DuckDBPyConnection, load_id: str) -> LoadReport:
-    """What the load ``load_id`` added, read back from the warehouse."""
-    cursor = run_sql(con, "load/report.sql", load_id=load_id)
-    row = cursor.fetchone()
-    assert row is not None  # the statement is a SELECT of scalar subqueries: always one row
-    names = [column[0] for column in cursor.description or ()]
+_ROWS_ADDED = ("documents_added", "versions_added", "extractions_added", "sections_added", "metrics_added")
+
+
+def load_report(con: duckdb.DuckDBPyConnection, manifest: Manifest) -> LoadReport:
+    """What the load of ``manifest`` added, read back from the warehouse."""
+    load_id = manifest.load_id
+    added: dict[str, Any] = dict.fromkeys(_ROWS_ADDED, 0)
+    if _has_pages(manifest):
+        added = _named_row(run_sql(con, "load/report_rows.sql", load_id=load_id))
+    ended = _named_row(run_sql(con, "load/report.sql", load_id=load_id))
     kinds = run_sql(con, "load/failure_kinds.sql", load_id=load_id).fetchall()
-    return LoadReport(
-        load_id=load_id, failure_kinds=tuple((kind, n) for kind, n in kinds), **dict(zip(names, row, strict=True))
-    )
+    return LoadReport(load_id=load_id, failure_kinds=tuple((kind, n) for kind, n in kinds), **added, **ended)
+
+
+def _named_row(cursor: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    row = cursor.fetchone()
+    assert row is not None  # the statements are SELECTs of scalar subqueries: always one row
+    names = [column[0] for column in cursor.description or ()]
+    return dict(zip(names, row, strict=True))
