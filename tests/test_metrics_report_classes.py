@@ -178,3 +178,17 @@ def test_a_range_of_percentages_in_words() -> None:
     text = "今年地区生产总值增长百分之六至百分之六点五。"
     (metric,) = extract_metrics(text, title=REPORT)
     assert (metric.indicator, metric.value, metric.value_high, metric.unit) == ("GDP", 6, Decimal("6.5"), "%")
+
+
+def test_name_variants_of_industry_trade_and_exports() -> None:
+    text = "全年规模工业增加值增长6.2%，进出口贸易总额增长9.1%，外贸出口增长5.4%。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("INDUSTRIAL_VA", "2022", "actual", "growth", Decimal("6.2"), "%"),
+        ("FOREIGN_TRADE", "2022", "actual", "growth", Decimal("9.1"), "%"),
+        ("EXPORTS", "2022", "actual", "growth", Decimal("5.4"), "%"),
+    ]
+
+
+def test_the_income_of_the_areas_lifted_out_of_poverty_is_a_part_of_the_region() -> None:
+    text = "农村居民人均可支配收入增长6.5%，脱贫地区农民人均可支配收入增长7.9%，脱贫县农民人均可支配收入增长8%。"
+    assert [row[0] for row in rows(extract_metrics(text, title=REPORT))] == ["INCOME_RURAL", None, None]
