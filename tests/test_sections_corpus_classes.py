@@ -152,3 +152,33 @@ def test_a_more_link_is_not_text() -> None:
     # 新华网: "查看更多" under the article
     body = f'<div class="article-content"><p>{LEAD}</p><p>查看更多</p></div>'
     assert clean_html(page(body)).text == LEAD
+
+
+# A report whose top level is unnumbered and whose parts each hold a list that starts again at （一）; the second
+# part's heading proposes ("…建议"), the third names no year. Written for the test in the shape of a provincial report.
+RESTARTING = "\n".join(
+    [
+        "2024年工作回顾",
+        "过去一年，我们坚持稳中求进工作总基调，全年地区生产总值增长5.5%。",
+        "（一）稳住经济基本盘。固定资产投资增长4%。",
+        "（二）推进科技创新。研发投入增长9%。",
+        "2025年工作安排建议",
+        "今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。",
+        "（一）扩大有效需求。社会消费品零售总额增长5%。",
+        "民生实事",
+        "1.新增城镇就业40万人。",
+        "2.改造老旧小区800个。",
+        "（二）深化改革开放。进出口总额增长3%。",
+        "加强政府自身建设",
+        "新征程上，政府工作要更加务实。",
+        "（一）坚持依法行政。全面推进法治政府建设。",
+        "（二）坚持廉洁从政。",
+    ]
+)
+
+
+def test_a_list_restarting_at_its_first_label_marks_a_new_unnumbered_part() -> None:
+    sections = split_sections(RESTARTING)
+    assert [s.heading for s in sections if s.level == 1] == ["2024年工作回顾", "2025年工作安排建议", "加强政府自身建设"]
+    # a list of another scheme (1. under （一）) restarts nothing: the bare line above it is not a part
+    assert "民生实事" not in [s.heading for s in sections if s.level == 1]

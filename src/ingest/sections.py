@@ -108,6 +108,7 @@ _PART_HEADING = re.compile(
     r"(?:(?:19|20)\d{2}年|过去一年|过去五年|今年|明年|今后五年|“?十[一二三四五六]五”?(?:时期)?)"
     r"[^。！？；，,：:]{0,12}?"
     r"(?:工作回顾|回顾|主要成就|主要成绩|工作安排|工作任务|重点工作|主要预期目标|预期目标|主要目标|总体要求)"
+    r"(?:建议)?"  # "2025年工作安排建议": the government proposes its plan to the congress
 )
 _PARTS_MIN = 2
 _PART_HEADING_MAX = 24
@@ -168,7 +169,7 @@ def split_sections(text: str, title: str | None = None, marked: frozenset[int] =
     the lines (counted without blank ones) its page set as headings, in bold or h1–h6: an intertitle so marked
     may be a longer phrase with commas ("扛稳粮食安全重任，加快建设农业强省") and head a short paragraph."""
     lines = _lines(text)
-    parts = [i for i, line in enumerate(lines) if is_part_heading(line.text)]
+    parts = _parts(lines)
     drafts = _part_drafts(lines, parts) if len(parts) >= _PARTS_MIN else _numbered_drafts(lines)
     if sum(draft.level == 1 for draft in drafts) < 2:
         titles = _title_drafts(lines, marked)
@@ -186,6 +187,40 @@ def split_sections(text: str, title: str | None = None, marked: frozenset[int] =
 def is_part_heading(text: str) -> bool:
     """Whether a line is an unnumbered part heading of a report ("2024年工作回顾", "2025年主要预期目标")."""
     return len(text) <= _PART_HEADING_MAX and _PART_HEADING.fullmatch(text) is not None
+
+
+def _parts(lines: list[_Line]) -> list[int]:
+    """The lines that head the parts of an unnumbered top level.
+
+    Those a report words as parts ("2024年工作回顾"), and after the first of them every bare phrase after which the
+    list of the part before starts again at its first label ("加强政府自身建设", then "（一）树牢正确政绩观。…"
+    after "（九）…"): the numbering restarts because a new part began. A list of another scheme (the 民生实事 of
+    "1.…" after a plan of "（一）…") restarts nothing and stays inside its part."""
+    named = {i for i, line in enumerate(lines) if is_part_heading(line.text)}
+    if not named:
+        return []
+    parts = [min(named)]
+    scheme, last_item = None, parts[0]  # the label scheme of the current part's list, and its last item
+    for index in range(parts[0] + 1, len(lines)):
+        if index in named:
+            parts.append(index)
+            scheme, last_item = None, index
+            continue
+        candidate = _candidate(index, lines[index].text)
+        if candidate is None:
+            continue
+        if scheme is None:
+            scheme = candidate.scheme
+        elif candidate.scheme == scheme and candidate.value == 1:
+            heading = next((k for k in range(index - 1, last_item, -1) if _is_bare_phrase(lines[k].text)), None)
+            if heading is not None:
+                parts.append(heading)
+        last_item = index
+    return parts
+
+
+def _is_bare_phrase(text: str) -> bool:
+    return len(text) <= _PART_HEADING_MAX and not _TITLE_FORBIDDEN.intersection(text) and _LABEL.match(text) is None
 
 
 def _part_drafts(lines: list[_Line], parts: list[int]) -> list[_Draft]:
