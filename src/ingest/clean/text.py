@@ -46,8 +46,10 @@ class Block:
     linked_chars: int = 0  # non-space characters inside links
 
 
+# Ideographic punctuation and Han characters, and the dashes, quotes and ellipsis Chinese prose sets between them.
+_HAN_AND_MARKS: Final = rf"\u3001-\u303f{HAN_RANGES}\uf900-\ufaff\u2014\u2018\u2019\u201c\u201d\u2026"
 # Chinese characters, full-width forms, and the quotes, dashes and dots Chinese text sets full width.
-_CJK: Final = rf"\u3001-\u303f{HAN_RANGES}\uf900-\ufaff\uff01-\uffef\u2014\u2018\u2019\u201c\u201d\u2026\u00b7"
+_CJK: Final = rf"{_HAN_AND_MARKS}\uff01-\uffef\u00b7"
 _BREAK_BETWEEN_CJK: Final = re.compile(rf"(?<=[{_CJK}])[^\S\n]*\n\s*(?=[{_CJK}])")
 _INVISIBLE: Final = re.compile("[\u200b\ufeff]")
 # A text copied from a page that set its paragraphs apart by indents alone comes as one line of many thousand
@@ -58,7 +60,7 @@ _INVISIBLE: Final = re.compile("[\u200b\ufeff]")
 _RUN_ON_LINE: Final = 2000
 # Chinese characters and punctuation, not full-width digits or letters: "２０１８ 年", "４．７２ 万亿元" are numbers
 # spaced off their unit.
-_PROSE: Final = rf"\u3001-\u303f{HAN_RANGES}\uf900-\ufaff\uff01-\uff0f\uff1a-\uff20\u2014\u2018\u2019\u201c\u201d\u2026"
+_PROSE: Final = rf"{_HAN_AND_MARKS}\uff01-\uff0f\uff1a-\uff20"
 _PARAGRAPH_GAP: Final = re.compile(rf"(?<=[{_PROSE}])\s+(?=[{_PROSE}])")
 
 # A block whose characters are mostly link text is navigation, a related list or a breadcrumb.
