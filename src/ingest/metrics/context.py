@@ -351,9 +351,7 @@ def _first_outside_brackets(pattern: re.Pattern[str], text: str, start: int, end
     """Where the first match of a target word ends that is not the restated target of the figure before it:
     "增长5.2%（预期目标5.5%），一般公共预算收入增长3%" reports outcomes on after the bracket."""
     match = pattern.search(text, start, end)
-    while match is not None and _IN_TARGET_BRACKET.search(
-        text, max(start, match.start() - _BRACKET_LEAD), match.start()
-    ):
+    while match is not None and _in_target_bracket(text, start, match.start()):
         match = pattern.search(text, match.end(), end)
     return match.end() if match is not None else None
 
