@@ -17,6 +17,7 @@ import cProfile
 import json
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -79,13 +80,14 @@ def run_pipeline(
     # without `start`, so their load ids are first seen at commit.
     running = {"source": ""}
 
-    def start(warehouse: Warehouse, request: pipeline.LoadRequest) -> pipeline.LoadPlan:
+    def start(warehouse: Warehouse, requests: Sequence[pipeline.LoadRequest]) -> list[pipeline.LoadPlan]:
+        [request] = requests  # run_load begins its own load only
         memory.stage(f"{request.source.name}: start_load")
         begun = time.perf_counter()
-        plan = pipeline.start_load(warehouse, request)
+        plans = pipeline.start_loads(warehouse, requests)
         totals["start_s"] += time.perf_counter() - begun
         memory.stage(f"{request.source.name}: collect")
-        return plan
+        return plans
 
     def commit(warehouse: Warehouse, load_id: str) -> LoadReport:
         memory.stage(f"{running['source']}: commit_load")

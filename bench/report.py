@@ -248,7 +248,7 @@ def _method(results: Mapping[str, Any]) -> str:
         "dated 2005–2025, served by two `DemoSite`s on 127.0.0.1 in the benchmark's own process.\n"
         "- Extraction: the sample pages' bytes, on one CPU (`sched_setaffinity`); trafilatura gets the same bytes.\n"
         "- End to end: `python -m bench.child pipeline` in a fresh process per run: `recover`, then per source "
-        "`run_load` (`start_load` → fetch → parse → write → `commit_load`), as the flows run it, without Prefect. "
+        "`run_load` (`start_loads` → fetch → parse → write → `commit_load`), as the flows run it, without Prefect. "
         "Wall time excludes interpreter start-up (shown separately); peak RSS is the child's `ru_maxrss` (the demo "
         "sites serving the mirror are not in it).\n"
         '- No-change run: the same with `mode="scheduled"` right after the backfill.\n'

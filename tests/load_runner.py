@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from ingest import pipeline
@@ -19,10 +20,10 @@ from ingest.load.warehouse import run_lock
 from ingest.sources import Source
 
 
-def _start(warehouse: Warehouse, request: pipeline.LoadRequest) -> pipeline.LoadPlan:
-    plan = pipeline.start_load(warehouse, request)
+def _start(warehouse: Warehouse, requests: Sequence[pipeline.LoadRequest]) -> list[pipeline.LoadPlan]:
+    plans = pipeline.start_loads(warehouse, requests)
     print("collecting", flush=True)
-    return plan
+    return plans
 
 
 def main(db: str, source_json: str, lock_timeout: str, gate: str | None = None) -> None:

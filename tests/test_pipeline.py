@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ingest import pipeline
-from ingest.demo_site import DemoSite
+from ingest.demo_site import DemoSite, Fault
 from ingest.failures import FailureKind
 from ingest.load.apply import LoadReport
 from ingest.load.store import Warehouse
@@ -182,3 +182,29 @@ def test_a_site_on_another_cms_is_ingested_with_no_site_specific_code(warehouse:
     assert "宜春市2022年国民经济和社会发展统计公报" in titles
     assert any("万载县2022年国民经济和社会发展统计公报" in title for title in titles)
     assert query(warehouse, "SELECT count(*) > 0 FROM metrics_current WHERE indicator = 'GDP'") == [(True,)]
+
+
+def served_articles(site: DemoSite) -> set[str]:
+    """The URLs of the articles ``site`` answered with 200, from its own request log."""
+    articles = {article.path for article in site.articles}
+    return {site.url(r.path) for r in site.requests() if r.path in articles and r.status == 200}
+
+
+def test_loads_begun_together_each_start_from_their_own_sources_memory(warehouse: Warehouse) -> None:
+    with DemoSite() as whole, DemoSite(template="second") as faulty:
+        gone = faulty.articles[0].path
+        faulty.faults.add(Fault("status", gone, status=404))
+        sources = [demo_source_for(whole, name="whole"), demo_source_for(faulty, name="faulty")]
+        for source in sources:
+            load_once(warehouse, source)
+        requests = [pipeline.LoadRequest(source, kind="scheduled", mode="scheduled") for source in sources]
+        # the faulty source's next crawl is cut between its packages: its second package begun, never committed
+        [cut] = pipeline.start_loads(warehouse, requests[1:])
+        pipeline.start_part(warehouse, requests[1], cut)
+
+        memory = {plan.source: plan.memory for plan in pipeline.start_loads(warehouse, requests)}
+
+        assert set(memory["whole"].known) == served_articles(whole)
+        assert set(memory["faulty"].known) == served_articles(faulty)
+        assert (memory["whole"].retry_articles, memory["faulty"].retry_articles) == ((), (faulty.url(gone),))
+    assert (memory["whole"].resume, memory["faulty"].resume) == (False, True)

@@ -208,7 +208,7 @@ def test_recovery_leaves_alone_the_loads_of_sources_another_run_holds(
     waiting = written_package(warehouse, demo_site)
     other_source = Source(name="other", region="宜春市", start_urls=demo_site.list_urls)
     other = pipeline.LoadRequest(other_source, kind="manual", mode="scheduled")
-    writing = PackageWriter(warehouse.paths.packages, pipeline.start_load(warehouse, other).load_id)
+    writing = PackageWriter(warehouse.paths.packages, pipeline.start_loads(warehouse, [other])[0].load_id)
 
     with run_lock(warehouse.paths.db, sources=["third"]) as held:
         assert warehouse.recover(held) == []  # a run of a third source starts

@@ -131,7 +131,7 @@ def test_a_warehouse_built_before_snapshots_upgrades_in_place(tmp_path: Path) ->
 def written_package(warehouse: Warehouse, site: DemoSite) -> Path:
     """A load planned, fetched and written to its package, but not committed: what a killed run leaves."""
     request = pipeline.LoadRequest(demo_source_for(site), kind="manual", mode="scheduled")
-    plan = pipeline.start_load(warehouse, request)
+    [plan] = pipeline.start_loads(warehouse, [request])
     with pipeline.open_crawl(warehouse, request, plan) as crawl:
         fetched = pipeline.fetch(crawl, plan)
     parsed = pipeline.parse_here(warehouse.paths.archive, pipeline.parse_batches(fetched.jobs), fetched.window)

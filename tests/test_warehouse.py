@@ -17,7 +17,7 @@ from ingest.load.apply import LoadReport, apply_package
 from ingest.load.package import PackageWriter
 from ingest.load.snapshot import publish
 from ingest.load.staging import FetchLogRow, MetricRow, PageRow, SectionRow, StagedRows
-from ingest.load.store import Warehouse
+from ingest.load.store import NewLoad, Warehouse
 from ingest.load.warehouse import PUBLIC_VIEWS, connect, run_lock, run_sql
 from ingest.query import open_reader, run_query
 
@@ -84,7 +84,9 @@ def load(db: Path, load_id: str, *, text: str, raw: str, extractor: str = "1") -
     rows.fetch_log.append(FetchLogRow(url=URL, role="article", status=200, attempts=1, fetched_at=now))
     writer.add(rows)
     writer.finish(source="demo", kind="manual", extractor_version=extractor)
-    Warehouse.at(db).begin_load(load_id, kind="manual", source="demo", parameters={}, extractor_version=extractor)
+    Warehouse.at(db).begin_loads(
+        [NewLoad(load_id, kind="manual", source="demo", parameters={})], extractor_version=extractor
+    )
     with connect(db) as con:
         report = apply_package(con, writer.directory)
         publish(con)  # as Warehouse.commit does after applying

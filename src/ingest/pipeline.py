@@ -31,7 +31,7 @@ from ingest.fetch.browser import Renderer
 from ingest.load.apply import LoadReport
 from ingest.load.package import Manifest, PackageFields, PackageWriter
 from ingest.load.staging import StagedRows, fetch_log_row, url_state_row
-from ingest.load.store import CrawlMemory, Warehouse
+from ingest.load.store import CrawlMemory, NewLoad, Warehouse
 from ingest.metrics import Vocabulary
 from ingest.parse import ParsedBatch, ParseJob, Window, parse, parse_batches
 from ingest.progress import NO_PROGRESS, LoadProgress
@@ -139,30 +139,36 @@ def source_of_load(load_id: str) -> str:
     return load_id.split("-", 1)[-1].rsplit("-", 1)[0]
 
 
-def start_load(warehouse: Warehouse, request: LoadRequest) -> LoadPlan:
-    """Record a new load for the request's source and read the crawl memory it starts from."""
-    name = request.source.name
-    load_id = new_load_id(name)
-    memory = warehouse.begin_load(
-        load_id,
-        kind=request.kind,
-        source=name,
-        parameters=request.parameters,
+def start_loads(warehouse: Warehouse, requests: Sequence[LoadRequest]) -> list[LoadPlan]:
+    """Record a new load for each request's source, and read the crawl memory each starts from, in one go: a run of
+    300 sources that began its loads one by one queued them for seconds on the warehouse's one connection."""
+    load_ids = [new_load_id(request.source.name) for request in requests]
+    memories = warehouse.begin_loads(
+        [
+            NewLoad(load_id, kind=request.kind, source=request.source.name, parameters=request.parameters)
+            for load_id, request in zip(load_ids, requests, strict=True)
+        ],
         extractor_version=EXTRACTOR_VERSION,
-        memory_of=name,
+        remember=True,
     )
-    if memory.resume and request.mode == "scheduled":
-        logger.warning(
-            "source %s: its last crawl stopped between two packages; this run pages on past known articles", name
+    plans = []
+    for load_id, request, memory in zip(load_ids, requests, memories, strict=True):
+        name = request.source.name
+        if memory.resume and request.mode == "scheduled":
+            logger.warning(
+                "source %s: its last crawl stopped between two packages; this run pages on past known articles", name
+            )
+        plans.append(
+            LoadPlan(
+                load_id=load_id,
+                source=name,
+                kind=request.kind,
+                memory=memory,
+                region=request.source.region,
+                region_code=request.source.region_code,
+            )
         )
-    return LoadPlan(
-        load_id=load_id,
-        source=name,
-        kind=request.kind,
-        memory=memory,
-        region=request.source.region,
-        region_code=request.source.region_code,
-    )
+    return plans
 
 
 def start_part(warehouse: Warehouse, request: LoadRequest, previous: LoadPlan) -> LoadPlan:
@@ -174,11 +180,9 @@ def start_part(warehouse: Warehouse, request: LoadRequest, previous: LoadPlan) -
     """
     load_id = new_load_id(previous.source)
     part = previous.part + 1
-    warehouse.begin_load(
-        load_id,
-        kind=request.kind,
-        source=previous.source,
-        parameters={**request.parameters, "part": part, "continues": previous.load_id},
+    parameters = {**request.parameters, "part": part, "continues": previous.load_id}
+    warehouse.begin_loads(
+        [NewLoad(load_id, kind=request.kind, source=previous.source, parameters=parameters)],
         extractor_version=EXTRACTOR_VERSION,
     )
     return replace(previous, load_id=load_id, part=part)
@@ -299,8 +303,8 @@ def start_reprocess(warehouse: Warehouse, source: str | None, since: date | None
     """Record a reprocess load (of one source, or of all when ``source`` is None)."""
     load_id = new_load_id(source or "all")
     parameters = {"since": since.isoformat() if since else None}
-    memory = warehouse.begin_load(
-        load_id, kind="reprocess", source=source, parameters=parameters, extractor_version=EXTRACTOR_VERSION
+    [memory] = warehouse.begin_loads(
+        [NewLoad(load_id, kind="reprocess", source=source, parameters=parameters)], extractor_version=EXTRACTOR_VERSION
     )
     return LoadPlan(load_id=load_id, source=source or "*", kind="reprocess", memory=memory)
 
@@ -327,12 +331,12 @@ def reprocess_jobs(
 class LoadSteps:
     """The coarse stages of a load that a flow runs as tasks of its own; plain calls by default.
 
-    The flows leave two of them plain: planning a load (``start``), and committing one that had nothing to parse
-    (``commit_held``: its package is held in memory). On a run where nothing changed that is nearly every load, and
-    a task run costs the Prefect server more CPU (some 30 ms) than either step, 300 times a run; the load's fetch
-    task, log line and summary artifact still say what it did."""
+    The flows leave two of them plain: planning loads (``start``: every load of a run at once), and committing one
+    that had nothing to parse (``commit_held``: its package is held in memory). On a run where nothing changed that
+    is nearly every load, and a task run costs the Prefect server more CPU (some 30 ms) than either step, 300 times
+    a run; the load's fetch task, log line and summary artifact still say what it did."""
 
-    start: Callable[[Warehouse, LoadRequest], LoadPlan] = start_load
+    start: Callable[[Warehouse, Sequence[LoadRequest]], list[LoadPlan]] = start_loads
     fetch: Callable[[Crawl, LoadPlan, LoadProgress], FetchedLoad] = fetch
     commit: Callable[[Warehouse, str], LoadReport] = commit_load
     commit_held: Callable[[Warehouse, str], LoadReport] = commit_load
@@ -359,10 +363,12 @@ def run_load(
     writer: AbstractContextManager[object] = ALONE,
     connections: threading.Semaphore | None = None,
     on_commit: Callable[[LoadOutcome], None] = _ignore,
+    plan: LoadPlan | None = None,
 ) -> LoadOutcome:
     """One load of one source, from planning to commit: one package, or one per ``max_documents_per_package``
     documents of a longer crawl, each committed (and handed to ``on_commit``) before the crawl goes on. Returns the
-    last package's outcome.
+    last package's outcome. ``plan`` is the load when it was begun already (run_sources begins a run's loads
+    together); None begins it here.
 
     ``writer`` is held while a package is written and committed, so that the loads of many sources at once have one
     writer; the network is never waited for while holding it. Planning a load and ``on_commit`` need not hold it:
@@ -370,8 +376,9 @@ def run_load(
     plan or a read never lands inside a commit, and their Prefect tasks and artifacts do not queue 300 sources
     behind one lock. ``connections`` is the run's cap on open connections.
     """
-    with warehouse.in_use():
-        plan = steps.start(warehouse, request)
+    if plan is None:
+        with warehouse.in_use():
+            [plan] = steps.start(warehouse, [request])
     with open_crawl(warehouse, request, plan, connections) as crawl:
         while True:
             fetched = steps.fetch(crawl, plan, progress)
@@ -402,8 +409,9 @@ def run_sources(
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
     on_commit: Callable[[LoadOutcome], None] = _ignore,
 ) -> Iterator[tuple[LoadRequest, Exception | None]]:
-    """The loads of ``requests``, every source's crawl in flight at once, each yielded as it settles with the
-    exception that ended it (None: every package committed). A failing source costs the others nothing.
+    """The loads of ``requests``, begun together and then every source's crawl in flight at once, each yielded as it
+    settles with the exception that ended it (None: every package committed). A failing source costs the others
+    nothing; a warehouse that cannot begin the loads fails them all.
 
     The run holds at most ``max_connections`` connections open; each source keeps to its own politeness below that.
     One writer at a time writes a package and commits it, as its source's fetched documents are parsed (parse_map
@@ -414,7 +422,9 @@ def run_sources(
     """
     writer = threading.Lock()
 
-    def load(request: LoadRequest, connections: threading.Semaphore | None) -> Exception | None:
+    def load(
+        request: LoadRequest, connections: threading.Semaphore | None, plan: LoadPlan | None = None
+    ) -> Exception | None:
         try:
             run_load(
                 warehouse,
@@ -425,6 +435,7 @@ def run_sources(
                 writer=writer,
                 connections=connections,
                 on_commit=on_commit,
+                plan=plan,
             )
         except Exception as exc:  # one source's failure must not cost the others their load
             return exc
@@ -437,11 +448,22 @@ def run_sources(
             if isinstance(error, WarehouseBusyError):
                 return  # the warehouse, not this source: every later load would wait for it too
     else:
+        try:
+            with warehouse.in_use():
+                plans = steps.start(warehouse, requests)
+        except Exception as exc:  # no load began: each of them failed for the same reason
+            yield from ((request, exc) for request in requests)
+            return
         connections = threading.BoundedSemaphore(max_connections)
+        # The loads with the most known articles start first: a scheduled crawl re-checks each one it lists, one
+        # request at a time at its host's rate, so they take longest, and one started late would end the run late.
+        # Threads started later wait for the interpreter behind those already crawling.
+        longest_first = sorted(zip(requests, plans, strict=True), key=lambda load: -len(load[1].memory.known))
         with ThreadPoolExecutor(max_workers=max(len(requests), 1), thread_name_prefix="load") as pool:
             # each thread runs in a copy of the caller's context: a flow's task runs and logger belong to its run
             futures = {
-                pool.submit(contextvars.copy_context().run, load, request, connections): request for request in requests
+                pool.submit(contextvars.copy_context().run, load, request, connections, plan): request
+                for request, plan in longest_first
             }
             for future in as_completed(futures):
                 yield futures[future], future.result()

@@ -14,7 +14,8 @@ import math
 import shutil
 import threading
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -70,6 +71,16 @@ class CrawlMemory:
     retry_lists: tuple[str, ...] = ()
     retry_articles: tuple[str, ...] = ()
     resume: bool = False  # the latest crawl was cut short between two packages (warehouse/load/cut_crawl.sql)
+
+
+@dataclass(frozen=True, slots=True)
+class NewLoad:
+    """A load to record as running (Warehouse.begin_loads)."""
+
+    load_id: str
+    kind: str
+    source: str | None  # None: a reprocess of every source
+    parameters: Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,47 +154,49 @@ class Warehouse:
         with connect(self.paths.db, read_only=read_only, lock_timeout=self.lock_timeout) as con:
             yield con
 
-    def begin_load(
-        self,
-        load_id: str,
-        *,
-        kind: str,
-        source: str | None,
-        parameters: Mapping[str, object],
-        extractor_version: str,
-        memory_of: str | None = None,
-    ) -> CrawlMemory:
-        """Record a load as running; return the crawl memory of the source ``memory_of`` (empty without one), read
-        on the same connection."""
+    def begin_loads(
+        self, loads: Sequence[NewLoad], *, extractor_version: str, remember: bool = False
+    ) -> list[CrawlMemory]:
+        """Record ``loads`` as running, in one transaction; with ``remember``, return the crawl memory of each one's
+        source, read on the same connection by one query of each kind for them all (else an empty memory each)."""
         with self._connection() as con:
             with transaction(con):
                 run_sql(
                     con,
                     "load/begin.sql",
-                    load_id=load_id,
-                    kind=kind,
-                    source=source,
-                    parameters=json.dumps(dict(parameters), default=str, ensure_ascii=False),
+                    load_ids=[load.load_id for load in loads],
+                    kinds=[load.kind for load in loads],
+                    sources=[load.source for load in loads],
+                    parameters=[json.dumps(dict(load.parameters), default=str, ensure_ascii=False) for load in loads],
                     extractor_version=extractor_version,
                 )
-            if memory_of is None:
-                return CrawlMemory(known={})
-            known = _known(run_sql(con, "load/known_urls.sql", source=memory_of).fetchall())
-            retries = run_sql(con, "load/retry_urls.sql", source=memory_of).fetchall()
-            cut = run_sql(con, "load/cut_crawl.sql", source=memory_of).fetchone()
-        return CrawlMemory(
-            known=known,
-            retry_lists=tuple(url for url, role in retries if role == "list"),
-            retry_articles=tuple(url for url, role in retries if role == "article"),
-            resume=bool(cut and cut[0]),
-        )
+            if not remember:
+                return [CrawlMemory(known={}) for _ in loads]
+            sources = sorted({load.source for load in loads if load.source is not None})
+            known = _known_by_source(run_sql(con, "load/known_urls.sql", sources=sources).fetchall())
+            retries: dict[tuple[str, str], list[str]] = defaultdict(list)
+            for source, url, role in run_sql(con, "load/retry_urls.sql", sources=sources).fetchall():
+                retries[source, role].append(url)
+            cut = {source for (source,) in run_sql(con, "load/cut_crawl.sql", sources=sources).fetchall()}
+        return [
+            CrawlMemory(
+                known=known.get(load.source, {}),
+                retry_lists=tuple(retries[load.source, "list"]),
+                retry_articles=tuple(retries[load.source, "article"]),
+                resume=load.source in cut,
+            )
+            if load.source is not None
+            else CrawlMemory(known={})
+            for load in loads
+        ]
 
     def known_articles(self, source: str) -> dict[str, KnownArticle]:
         """The articles of ``source`` loaded so far; none when the warehouse does not exist yet."""
         if not self.paths.db.exists():
             return {}
         with self._connection(read_only=True) as con:
-            return _known(run_sql(con, "load/known_urls.sql", source=source).fetchall())
+            rows = run_sql(con, "load/known_urls.sql", sources=[source]).fetchall()
+        return _known_by_source(rows).get(source, {})
 
     def hold_package(self, manifest: Manifest, rows: StagedRows) -> None:
         """Keep a small package in memory for :meth:`commit`, instead of writing it to disk first: the package of a
@@ -318,5 +331,9 @@ class Warehouse:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _known(rows: list[tuple[Any, ...]]) -> dict[str, KnownArticle]:
-    return {url: KnownArticle(url=url, etag=etag, last_modified=modified) for url, etag, modified in rows}
+def _known_by_source(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, KnownArticle]]:
+    """Rows of load/known_urls.sql → each source's articles by URL."""
+    known: dict[str, dict[str, KnownArticle]] = defaultdict(dict)
+    for source, url, etag, modified in rows:
+        known[source][url] = KnownArticle(url=url, etag=etag, last_modified=modified)
+    return known
