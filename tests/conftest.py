@@ -23,7 +23,9 @@ from ingest.project import PROJECT_ROOT, configure_prefect_environment
 
 if worker := os.environ.get("PYTEST_XDIST_WORKER"):
     # Prefect writes its profiles and local results under its home: two workers must not write the same files.
-    os.environ["PREFECT_HOME"] = str(Path(os.environ.get("PREFECT_HOME", PROJECT_ROOT / ".prefect")) / worker)
+    home = Path(os.environ.get("PREFECT_HOME", PROJECT_ROOT / ".prefect")) / worker
+    home.mkdir(parents=True, exist_ok=True)  # Prefect makes only the last folder, and warns in a fresh clone
+    os.environ["PREFECT_HOME"] = str(home)
 configure_prefect_environment()  # before anything imports prefect
 # An `ingest` command a test runs without PREFECT_API_URL starts a local Prefect server (ingest.local_server): it
 # stops by itself 30 s after its last command rather than outlive the session by half an hour.
