@@ -52,7 +52,7 @@ from typing import Any
 from tests.reference import table_contents
 
 from bench.hostile import TreeMemory
-from bench.mirror import build_mirror, write_sources
+from bench.mirror import MirrorSite, build_mirror, write_sources
 from bench.run import tree_cpu
 from ingest.demo_site import DemoArticle, DemoSite, Fault, Template
 from ingest.load.warehouse import connect
@@ -76,13 +76,9 @@ NETWORK = "127.77"
 
 
 @dataclass(frozen=True, slots=True)
-class NationalSite:
-    """One portal of the benchmark: what it serves, where, and how it misbehaves."""
+class NationalSite(MirrorSite):
+    """One portal of the benchmark: a mirror site, with how it pages, where it is served and how it misbehaves."""
 
-    name: str
-    region: str
-    template: Template
-    articles: tuple[DemoArticle, ...]
     page_size: int
     host: str
     faults: tuple[Fault, ...]
