@@ -34,7 +34,15 @@ from ingest.metrics import context
 from ingest.metrics.context import Cue, DocumentTime, HeadingTime, Period, SentenceCues, WordCues
 from ingest.metrics.numbers import RELATIVE_UNITS, ReadingText, reading_form, reading_text, standardize
 from ingest.metrics.patterns import RawFigure, find_figures
-from ingest.metrics.reading import Left, after_separator, opens_predicate, read_left, read_right, strip_leading
+from ingest.metrics.reading import (
+    Left,
+    after_separator,
+    names_growth,
+    opens_predicate,
+    read_left,
+    read_right,
+    strip_leading,
+)
 from ingest.metrics.vocabulary import ELLIPTIC_HEADS, SUB_AREA_OPENING, Vocabulary, normalize_name
 from ingest.model import Basis, Measure, Metric, MetricKind, Section
 from ingest.sections import is_part_heading
@@ -340,6 +348,8 @@ class _Reader:
         if len(group) < 2 or group[0].figure.form == "ratio":
             return
         names = _split_name(group[0].name, len(group))
+        # "失业率、居民消费价格涨幅分别控制在5%和3%以内": the growth noun ending the shared name is its last name's
+        growth_of_last_name = names is not None and names_growth(group[0].name)
         if names is None and group[0].inherited:
             # amounts of named subjects, then their rates: "城镇…42038元，农村…20366元，同比增长5.3%和6.4%"
             amounts = [r for r in before if not r.inherited]
@@ -351,6 +361,8 @@ class _Reader:
         if names is None:
             return
         for reading, name in zip(group, names, strict=True):
+            if growth_of_last_name and not names_growth(name):
+                reading.left.direction = None
             reading.name = name
             reading.indicator = self._indicator(name, reading.sentence[0], reading.figure.start)
 

@@ -189,6 +189,11 @@ def _read_growth_in_name(left: Left) -> None:
             left.name = left.name[: adverb.start()] + left.name[m.start() :]
 
 
+def names_growth(name: str) -> bool:
+    """Whether a name ends with a growth noun (涨幅, 增速 …), which makes its figure a growth."""
+    return _at_end(_GROWTH_NOUN_END, name) is not None
+
+
 def _at_end(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """``pattern`` (anchored with $, no longer than _WINDOW) at the end of text, without scanning all of it."""
     return pattern.search(text, max(0, len(text) - _WINDOW))
