@@ -228,3 +228,31 @@ def test_the_marine_economys_product_is_not_the_regions_gdp() -> None:
         (None, "2022", "actual", "growth", Decimal(7), "%"),
         ("GDP", "2022", "actual", "growth", Decimal("5.5"), "%"),
     ]
+
+
+# Classes the third held-back set showed, after 2026.12.7.
+
+
+def test_the_years_average_of_a_rate_is_the_rate() -> None:
+    text = "城镇调查失业率平均值5.1%，低于预期目标。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("UNEMPLOYMENT_SURVEYED", "2022", "actual", "level", Decimal("5.1"), "%")
+    ]
+
+
+def test_the_private_sectors_share_is_not_the_regions_figure() -> None:
+    text = "民营规上工业增加值、外贸进出口总额占比分别为31.2%、40.5%。"
+    assert [row[0] for row in rows(extract_metrics(text, title=REPORT))] == [None, None]
+
+
+def test_a_growth_noun_ending_a_list_of_names_is_every_names() -> None:
+    text = "地区生产总值、规上工业增加值增速分别为5%和6.5%。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("GDP", "2022", "actual", "growth", Decimal(5), "%"),
+        ("INDUSTRIAL_VA", "2022", "actual", "growth", Decimal("6.5"), "%"),
+    ]
+
+
+def test_a_target_set_at_a_figure_is_the_target() -> None:
+    text = "经济增长目标设定为5.5%左右，兼顾了需要与可能。"
+    assert rows(extract_metrics(text, title=REPORT)) == [("GDP", "2023", "target", "growth", Decimal("5.5"), "%")]

@@ -43,7 +43,7 @@ from ingest.metrics.reading import (
     read_right,
     strip_leading,
 )
-from ingest.metrics.vocabulary import ELLIPTIC_HEADS, SUB_AREA_OPENING, Vocabulary, normalize_name
+from ingest.metrics.vocabulary import ELLIPTIC_HEADS, SHARE_TAIL, SUB_AREA_OPENING, Vocabulary, normalize_name
 from ingest.model import Basis, Measure, Metric, MetricKind, Section
 from ingest.sections import is_part_heading
 
@@ -348,8 +348,11 @@ class _Reader:
         if len(group) < 2 or group[0].figure.form == "ratio":
             return
         names = _split_name(group[0].name, len(group))
-        # "失业率、居民消费价格涨幅分别控制在5%和3%以内": the growth noun ending the shared name is its last name's
-        growth_of_last_name = names is not None and names_growth(group[0].name)
+        # The word ending the shared name: a share is every name's; a growth noun too ("生产总值、工业增加值增速分别为
+        # 5%和6%"), but for a rate, a level of its own ("失业率、居民消费价格涨幅分别控制在5%和3%以内": 涨幅 is the
+        # price's)
+        share = SHARE_TAIL.search(group[0].name) if names is not None else None
+        growth_tail = names is not None and names_growth(group[0].name)
         if names is None and group[0].inherited:
             # amounts of named subjects, then their rates: "城镇…42038元，农村…20366元，同比增长5.3%和6.4%"
             amounts = [r for r in before if not r.inherited]
@@ -360,8 +363,9 @@ class _Reader:
             names = subjects if rates_of_amounts and len(subjects) == len(group) else None
         if names is None:
             return
-        for reading, name in zip(group, names, strict=True):
-            if growth_of_last_name and not names_growth(name):
+        for reading, split in zip(group, names, strict=True):
+            name = split if share is None or split.endswith(share.group()) else split + share.group()
+            if growth_tail and not names_growth(name) and name.endswith("率"):
                 reading.left.direction = None
             reading.name = name
             reading.indicator = self._indicator(name, reading.sentence[0], reading.figure.start)

@@ -29,20 +29,24 @@ _GENERIC_TAILS = (
     "增幅",
     "规模",
     "总量",
+    "平均值",
     "平均",
     "目标",
     "水平",
     "实际",
     "名义",
 )
+# The words after a list of names that make each of them a share ("A、B占比分别为31%、40%"): every name's, not
+# only the last one's.
+SHARE_TAIL = re.compile(r"(?:所占比重|占比|比重)$")
 # The kinds of zone inside a region (a 新区 alone may be the region itself: "新区生产总值" in a 新区's own report).
 _ZONES = "新片区|开发区|高新区|经开区|园区|自贸区|自由贸易试验区|示范区|保税区"
-# Words before an indicator's name that make it another quantity: a per-unit or per-capita measure, a share,
-# a sub-sector (其他服务业增加值, 营利性服务业增加值, 海洋生产总值: the marine economy), or the figure of a part of
-# the region (市级, 旗本级, 县（市、区）, 中心城区, 乡镇, 开发区, 脱贫地区 …), which is not the region's headline
-# figure. The level words cover every level a region may have (州, 旗 and 盟 as much as 市 and 县).
+# Words before an indicator's name that make it another quantity: a per-unit or per-capita measure, a share, a
+# sub-sector (其他服务业增加值, 营利性服务业增加值, 海洋生产总值: the marine economy, 民营: the private sector), or the
+# figure of a part of the region (市级, 旗本级, 县（市、区）, 中心城区, 乡镇, 开发区, 脱贫地区 …), which is not the
+# region's headline figure. The level words cover every level a region may have (州, 旗 and 盟 as much as 市 and 县).
 _MODIFIER_END = re.compile(
-    r"(?:人均|单位|每万人|每百元|每万元|万元|占|城镇|城市|乡村|农村|其他|营利性|生产性|生活性|现代|海洋"
+    r"(?:人均|单位|每万人|每百元|每万元|万元|占|城镇|城市|乡村|农村|其他|营利性|生产性|生活性|现代|海洋|民营"
     rf"|[市县区州旗盟乡镇]本?级|本级|县市区|区县|县区|市县|乡镇|街道|中心城区|城区|县域|脱贫地区|脱贫县|{_ZONES}|国家)$"
 )
 _NOISE = re.compile(r"\([^()]*\)|（[^（）]*）|[“”\"'‘’《》〈〉\s]")
