@@ -256,3 +256,12 @@ def test_a_growth_noun_ending_a_list_of_names_is_every_names() -> None:
 def test_a_target_set_at_a_figure_is_the_target() -> None:
     text = "经济增长目标设定为5.5%左右，兼顾了需要与可能。"
     assert rows(extract_metrics(text, title=REPORT)) == [("GDP", "2023", "target", "growth", Decimal("5.5"), "%")]
+
+
+def test_a_time_between_the_subject_and_its_verb_dates_the_figure() -> None:
+    text = "固定资产投资今年要增长8%左右，社会消费品零售总额去年增长4.5%，一般公共预算收入比去年增长3%。"
+    assert rows(extract_metrics(text, title=REPORT)) == [
+        ("FIXED_ASSET_INVESTMENT", "2023", "target", "growth", Decimal(8), "%"),
+        ("RETAIL_SALES", "2022", "actual", "growth", Decimal("4.5"), "%"),
+        ("BUDGET_REVENUE", "2022", "actual", "growth", Decimal(3), "%"),
+    ]

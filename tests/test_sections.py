@@ -489,3 +489,26 @@ def test_one_part_heading_alone_leaves_the_numbered_top_level() -> None:
     # the national report of 2025 numbers its parts: "一、2024年工作回顾" is a numbered heading, not a part line
     text = "一、2024年工作回顾\n正文。\n二、2025年经济社会发展总体要求和政策取向\n正文。\n2025年主要预期目标\n正文。"
     assert [number for _, number, _, _ in outline(text)] == ["一", "二"]
+
+
+def test_a_list_annexed_to_a_report_and_numbered_again_is_not_its_parts() -> None:
+    text = "\n".join(
+        [
+            "一、过去一年工作回顾",
+            "全市经济稳中有进。",
+            "二、今年工作安排",
+            "今年要抓好以下工作。",
+            "名词解释",
+            "1.新质生产力：以创新起主导作用的生产力。",
+            "附件",
+            "2025年十件民生实事",
+            "一、稳定和扩大就业",
+            "年度目标：城镇新增就业5万人。",
+            "二、提升养老服务",
+            "年度目标：新增养老床位800张。",
+            "三、改善农村人居环境",
+            "年度目标：新建农村户厕1000个。",
+        ]
+    )
+    top = [s.heading for s in split_sections(text) if s.kind == "body" and s.level == 1]
+    assert top == ["过去一年工作回顾", "今年工作安排"]

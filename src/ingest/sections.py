@@ -93,8 +93,10 @@ _ITEM_END = ("；", ";")
 # A 第一部分 / 第一， heading is a line of its own; in a long paragraph it opens a list item ("第一，必须坚持…。…").
 _STANDALONE_MAX = 40
 
+# Words that head what is annexed to a document, never a part of its body (a note, 注：, may stand inside one).
+_ANNEX_WORDS = ("附件", "附表", "附录")
 _APPENDIX = re.compile(
-    rf"(?:附件|附表|附录)\s*(?P<num>[\d{_CN}]*)\s*(?P<sep>[：:]?)\s*(?P<title>[^。！？；，,;：:]{{0,30}})"
+    rf"(?:{'|'.join(_ANNEX_WORDS)})\s*(?P<num>[\d{_CN}]*)\s*(?P<sep>[：:]?)\s*(?P<title>[^。！？；，,;：:]{{0,30}})"
     r"|(?:名词解释|注释|资料来源|注)\s*[：:]?"
 )
 _CLOSING = re.compile(
@@ -435,8 +437,21 @@ def _title_drafts(lines: list[_Line], marked: frozenset[int]) -> list[_Draft]:
 
 
 def _body_end(lines: list[_Line], drafts: list[_Draft], *, closing: bool) -> int:
-    """Index of the first line after the main body: closing words or an appendix after the last top heading."""
-    last_top = max((d.line for d in drafts if d.level == 1), default=-1)
+    """Index of the first line after the main body: closing words or an appendix after the last top heading.
+
+    A list annexed to a report (附件 2025年10件民生实事, numbered 一、二、… again) would make its last item the last
+    top heading, so the top headings after a 附件, 附表 or 附录 heading whose list starts again at the report's first
+    label do not count."""
+    top = [d for d in drafts if d.level == 1]
+    annexed = next(
+        (
+            i
+            for i, line in enumerate(lines)
+            if line.text.startswith(_ANNEX_WORDS) and _is_appendix_heading(line.text) and _restarts_after(lines, top, i)
+        ),
+        len(lines),
+    )
+    last_top = max((d.line for d in top if d.line < annexed), default=-1)
     for i in range(last_top + 1, len(lines)):
         text = lines[i].text
         if closing and _CLOSING.fullmatch(text):
@@ -444,6 +459,19 @@ def _body_end(lines: list[_Line], drafts: list[_Draft], *, closing: bool) -> int
         if _is_appendix_heading(text) and i + 1 < len(lines):
             return i
     return len(lines)
+
+
+_RESTART_WINDOW = 3  # lines after an annex heading where its list may start: a title line, then the first item
+
+
+def _restarts_after(lines: list[_Line], top: list[_Draft], annex: int) -> bool:
+    """Whether a list starting again at the first top heading's label ("一、") follows the annex heading at line
+    ``annex``, after a top heading."""
+    if not top or top[0].line > annex or top[0].number is None:
+        return False
+    first = lines[top[0].line].text
+    label = first[: first.find(top[0].number) + len(top[0].number) + 1]
+    return any(line.text.startswith(label) for line in lines[annex + 1 : annex + 1 + _RESTART_WINDOW])
 
 
 def _is_appendix_heading(text: str) -> bool:

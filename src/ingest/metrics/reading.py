@@ -41,6 +41,7 @@ _PREFIX_QUALIFIERS = {
 _QUALIFIER_END = re.compile("(?:" + "|".join(sorted(_PREFIX_QUALIFIERS, key=len, reverse=True)) + ")$")
 _TIME_END = re.compile(r"(?:(?:19|20)\d{2}\s*年|去年|今年|上年|当年)(?:底|末)?的?$")
 _FROM_END = re.compile(r"(?:由|从)$")
+_COMPARED_WITH = ("比", "较", "与", "同")
 _PARTICLE_END = re.compile(r"(?:的|了|按)$")
 
 _UP = "增长|增加|提高|上涨|上升|提升|扩大|回升|增"
@@ -164,6 +165,16 @@ def read_left(text: str) -> Left:
             rest = _read_verb(rest, left)
         if m := _at_end(_ADVERB_END, rest):
             _read_adverb(m.group(), left)
+            rest = rest[: m.start()]
+        # "固定资产投资今年要增长8%": a time between the subject and its verb dates the figure as well; the year of a
+        # comparison ("比2006年分别下降") is the base's, read as an adverb
+        if (
+            left.time is None
+            and left.has_verb
+            and (m := _at_end(_TIME_END, rest))
+            and not rest[: m.start()].endswith(_COMPARED_WITH)
+        ):
+            left.time = m.group().rstrip("的底末")
             rest = rest[: m.start()]
         if left.has_verb and (m := _FRAME_END.search(rest, max(0, len(rest) - _FRAME_WINDOW))):
             rest = rest[: m.start()]
