@@ -265,3 +265,13 @@ def test_a_time_between_the_subject_and_its_verb_dates_the_figure() -> None:
         ("RETAIL_SALES", "2022", "actual", "growth", Decimal("4.5"), "%"),
         ("BUDGET_REVENUE", "2022", "actual", "growth", Decimal(3), "%"),
     ]
+
+
+def test_parallel_subjects_of_one_shared_head_each_get_it() -> None:
+    text = "城镇居民、农村居民人均可支配收入分别增长4.2%、6.1%，出口总额、社会消费品零售总额分别增长3%、5%。"
+    assert [row[0] for row in rows(extract_metrics(text, title=REPORT))] == [
+        "INCOME_URBAN",
+        "INCOME_RURAL",
+        "EXPORTS",
+        "RETAIL_SALES",
+    ]

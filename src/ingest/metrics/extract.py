@@ -637,10 +637,15 @@ def _split_name(name: str, count: int) -> list[str] | None:
         parts = [p for p in re.split("|".join(separators), name) if p]
         if len(parts) == count:
             head = parts[-1]
-            return [
-                part + head[len(part) :] if len(part) <= 3 < len(head) - len(part) else part for part in parts[:-1]
-            ] + [head]
+            return [part + head[len(part) :] if _shares_head(part, head) else part for part in parts[:-1]] + [head]
     return None
+
+
+def _shares_head(part: str, head: str) -> bool:
+    """Whether ``part`` names a subject whose measure is written once, after the last: a short one ("城镇和农村…收入")
+    or one parallel to the last's ("城镇居民、农村居民人均可支配收入": both end in 居民), with a measure to share."""
+    parallel = len(part) <= 3 or part[-2:] == head[len(part) - 2 : len(part)]
+    return parallel and len(head) - len(part) > 3
 
 
 # The nation's or the province's figure quoted in a region's document ("高于全国GDP百分之五点五的增长目标") is
