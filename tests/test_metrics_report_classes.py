@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ingest.metrics import extract_metrics
 from ingest.model import Metric
+from ingest.sections import split_sections
 
 REPORT = "2023年某某市政府工作报告"  # reviews 2022, sets the targets of 2023
 
@@ -274,4 +275,13 @@ def test_parallel_subjects_of_one_shared_head_each_get_it() -> None:
         "INCOME_RURAL",
         "EXPORTS",
         "RETAIL_SALES",
+    ]
+
+
+def test_a_word_of_plans_in_a_sub_heading_does_not_undate_the_part_it_reviews() -> None:
+    lines = ["一、2022年工作回顾", "（一）紧盯目标发力，经济运行稳中向好。", "全年地区生产总值增长4.5%。"]
+    text = "\n".join([*lines, "二、2023年工作安排", "全年地区生产总值增长6%左右。"])
+    assert rows(extract_metrics(text, split_sections(text), title=REPORT)) == [
+        ("GDP", "2022", "actual", "growth", Decimal("4.5"), "%"),
+        ("GDP", "2023", "target", "growth", Decimal(6), "%"),
     ]

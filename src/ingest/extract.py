@@ -20,7 +20,7 @@ from ingest.model import CleanDocument, ExtractedDocument
 from ingest.sections import split_sections
 from ingest.sources import Source
 
-EXTRACTOR_VERSION = "2026.12.10"
+EXTRACTOR_VERSION = "2026.12.11"
 
 
 def extract_html(

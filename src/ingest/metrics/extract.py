@@ -513,7 +513,7 @@ def _year_or_span(cues: _TimeCues, time: DocumentTime) -> tuple[int | None, Peri
         return (None, cues.nearest.period) if cues.nearest.is_span else (cues.nearest.period.last, None)
     if cues.in_target_list and time.report_year is not None:
         return time.report_year, None
-    for heading in cues.headings:
+    for depth, heading in enumerate(cues.headings):
         if heading.year is not None:
             if heading.numbered or time.report_year is None:
                 return heading.year, None
@@ -521,7 +521,10 @@ def _year_or_span(cues: _TimeCues, time: DocumentTime) -> tuple[int | None, Peri
             return _weakly_dated(heading.year, time.report_year, plans=plans, paragraph_plans=paragraph_plans), None
         if heading.span is not None:
             return None, heading.span
-        if heading.target is not None and time.report_year is not None:
+        # a word of plans or reviews in a heading dates its part unless a heading around it does ("2024年工作回顾"
+        # around "（一）锚定目标攻坚，经济发展实现逆势而上": the 目标 of a slogan is not the part's)
+        dated_around = any(outer.year is not None or outer.span is not None for outer in cues.headings[depth + 1 :])
+        if heading.target is not None and time.report_year is not None and not dated_around:
             return (time.report_year if heading.target else time.review_year), None
     return (time.report_year if cues.target else time.review_year), None
 
